@@ -1,0 +1,3 @@
+from sllm.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,188 @@
+"""Finding and loading catalogs: the bundled one and the user's own.
+
+Each file is parsed and validated in one pass by pydantic-core
+(``TypeAdapter.validate_json``): no Python loop touches a record on the happy path.
+Only when a file is bad do we parse it again to say which record and field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from .records import Record
+
+#: A user catalog larger than this is refused rather than read into memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+ENV_VAR = "SLLM_CATALOG"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog file, located as precisely as we can."""
+
+    file: str
+    record: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.record:
+            where += f": {self.record}"
+        if self.field:
+            where += f": {self.field}"
+        return f"{where}: {self.message}"
+
+
+class CatalogError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Catalog:
+    records: list[Record]
+    files: list[Path] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.records}
+
+
+def bundled_dir() -> Path:
+    """The catalog inside the installed package, or the checkout's ``catalog/``."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    if packaged.is_dir():
+        return packaged
+    return here.parents[1] / "catalog"
+
+
+def bundled_files() -> list[Path]:
+    return sorted(bundled_dir().glob("*.json"))
+
+
+@lru_cache(maxsize=1)
+def _adapter():
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[Record])
+
+
+def expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given; folders as the ``*.json`` files directly inside them."""
+    out: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found = sorted(path.glob("*.json"))
+            if not found:
+                problems.append(Problem(str(path), None, None, "folder has no *.json catalog files"))
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            problems.append(Problem(str(path), None, None, "no such file or folder"))
+    if problems:
+        raise CatalogError(problems)
+    return out
+
+
+def env_paths() -> list[str]:
+    value = os.environ.get(ENV_VAR, "")
+    return [p for p in value.split(os.pathsep) if p.strip()]
+
+
+def load_file(path: Path) -> list[Record]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CatalogError([Problem(str(path), None, None, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError([Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]) from None
+    return parse(data, str(path))
+
+
+def parse(data: bytes, name: str) -> list[Record]:
+    from pydantic import ValidationError
+
+    try:
+        return _adapter().validate_json(data)
+    except ValidationError as exc:
+        raise CatalogError(_explain(exc, data, name)) from None
+
+
+def _explain(exc, data: bytes, name: str) -> list[Problem]:
+    """Turn pydantic's error locations into file / record id / field."""
+    try:
+        raw = json.loads(data)
+    except (ValueError, RecursionError) as err:
+        msg = err.msg if isinstance(err, json.JSONDecodeError) else "nesting too deep"
+        where = f" at line {err.lineno} column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
+        return [Problem(name, None, None, f"not valid JSON{where}: {msg}")]
+    if not isinstance(raw, list):
+        return [Problem(name, None, None, "a catalog file must hold a JSON array of records")]
+    problems = []
+    for err in exc.errors(include_url=False)[:200]:
+        loc = list(err["loc"])
+        record = None
+        if loc and isinstance(loc[0], int):
+            index = loc.pop(0)
+            item = raw[index] if index < len(raw) else None
+            rid = item.get("id") if isinstance(item, dict) else None
+            record = rid if isinstance(rid, str) and rid else f"record #{index + 1}"
+        field_name = ".".join(str(p) for p in loc) or None
+        problems.append(Problem(name, record, field_name, _message(err)))
+    return problems
+
+
+def _message(err: dict) -> str:
+    msg = err["msg"]
+    if err["type"] == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"unknown value {err.get('input')!r}; expected one of {expected}"
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+def load(extra: Iterable[str | os.PathLike] = (), bundled: bool = True, use_env: bool = True) -> Catalog:
+    """Bundled records, then user files; a user record replaces a bundled one by id.
+
+    Two records with one id inside the same layer (bundled, or the user's) are an
+    error: silently keeping either would lose data.
+    """
+    user_paths = list(extra) + (env_paths() if use_env else [])
+    user_files = expand(user_paths)
+    layers = [bundled_files() if bundled else [], user_files]
+    merged: dict[str, Record] = {}
+    problems: list[Problem] = []
+    files: list[Path] = []
+    for layer in layers:
+        seen: dict[str, Path] = {}
+        for path in layer:
+            try:
+                records = load_file(path)
+            except CatalogError as exc:
+                problems.extend(exc.problems)
+                continue
+            files.append(path)
+            for record in records:
+                if record.id in seen:
+                    problems.append(Problem(str(path), record.id, "id", f"duplicate id (also in {seen[record.id]})"))
+                    continue
+                seen[record.id] = path
+                merged[record.id] = record
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(records=list(merged.values()), files=files)

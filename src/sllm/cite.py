@@ -1,0 +1,257 @@
+"""BibTeX and formatted references, built with pybtex from structured citations.
+
+Catalog text is plain Unicode. Here it becomes BibTeX that classic BibTeX accepts:
+LaTeX specials escaped once, non-ASCII letters as braced accent commands, words
+with inner capitals (BioMistral, LLaMA) brace-protected in titles, and doi / url /
+eprint written verbatim (they are identifiers, not prose).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .records import Citation, Record
+
+VERBATIM = {"doi", "url", "eprint"}
+FIELD_ORDER = (
+    "title", "journal", "booktitle", "volume", "number", "pages", "year", "month",
+    "publisher", "institution", "organization", "address", "howpublished", "note",
+    "doi", "eprint", "archiveprefix", "primaryclass", "url",
+)
+_ASCII_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+    "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\^{}",
+}
+_INNER_CAPS = re.compile(r"(?<![\w{])([\w\-]*[a-z0-9][\w\-]*[A-Z][\w\-]*|[A-Z]{2,}[\w\-]*)")
+
+
+class CiteError(Exception):
+    """A bibliography that cannot be written safely; nothing was changed."""
+
+
+def latex(text: str) -> str:
+    """Plain Unicode -> LaTeX that pure-ASCII BibTeX reads back to the same text."""
+    import latexcodec  # noqa: F401  (registers the codec)
+
+    out = []
+    for ch in text:
+        if ch in _ASCII_SPECIALS:
+            out.append(_ASCII_SPECIALS[ch])
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            enc = codecs.encode(ch, "ulatex+ascii")
+            out.append("{" + enc + "}" if enc.startswith("\\") and not enc.startswith("\\(") else enc)
+    return "".join(out)
+
+
+def protect_title(escaped: str) -> str:
+    """Brace words whose capitals a bibliography style must not lower-case."""
+    return _INNER_CAPS.sub(lambda m: "{" + m.group(1) + "}", escaped)
+
+
+def _writer():
+    from pybtex.database.output.bibtex import Writer
+
+    class _Writer(Writer):
+        def _encode(self, text: str) -> str:  # already escaped by entry()
+            return text
+
+    return _Writer(encoding="ascii")
+
+
+def entry(c: Citation):
+    """A pybtex Entry whose field values are already BibTeX-escaped."""
+    from pybtex.database import Entry, Person
+
+    fields: dict[str, str] = {}
+    data = c.model_dump(exclude_none=True)
+    for name in FIELD_ORDER:
+        value = data.get(name)
+        if value is None:
+            continue
+        value = str(value)
+        if name in VERBATIM:
+            fields[name] = value
+        elif name == "title":
+            fields[name] = protect_title(latex(value))
+        elif name == "year":
+            fields[name] = str(value)
+        else:
+            fields[name] = latex(value)
+    fields.setdefault("year", str(c.year))
+    persons = {"author": [Person(latex(a)) for a in c.authors]}
+    return Entry(c.type, fields=fields, persons=persons)
+
+
+def bibtex(citations: Sequence[Citation]) -> str:
+    from pybtex.database import BibliographyData
+
+    data = BibliographyData()
+    for c in citations:
+        data.add_entry(c.key, entry(c))
+    text = _writer().to_string(data) if citations else ""
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def references(citations: Sequence[Citation], style: str = "text") -> str:
+    """Formatted references, one paragraph each, as plain text or Markdown."""
+    lines = [_reference(c, markdown=(style == "markdown")) for c in citations]
+    return "\n\n".join(lines) + ("\n" if lines else "")
+
+
+def _reference(c: Citation, markdown: bool) -> str:
+    authors = _author_list(c.authors)
+    title = c.title.rstrip(".")
+    venue = c.journal or c.booktitle or c.howpublished or c.publisher or c.institution
+    if not venue and c.eprint:
+        venue = f"arXiv preprint arXiv:{c.eprint}"
+    parts = [f"{authors} ({c.year}).", f"{title}."]
+    if venue:
+        detail = f"*{venue}*" if markdown else venue
+        if c.volume:
+            detail += f", {c.volume}"
+            if c.number:
+                detail += f"({c.number})"
+        if c.pages:
+            detail += f", {c.pages.replace('--', '–')}"
+        parts.append(detail + ".")
+    if c.doi:
+        url = f"https://doi.org/{c.doi}"
+        parts.append(f"[doi:{c.doi}]({url})" if markdown else url)
+    elif c.url:
+        parts.append(f"<{c.url}>" if markdown else c.url)
+    text = " ".join(parts)
+    return f"- {text}" if markdown else text
+
+
+def _author_list(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    if len(names) <= 20:
+        return ", ".join(names[:-1]) + ", and " + names[-1]
+    return ", ".join(names[:19]) + ", ... " + names[-1]
+
+
+# --- appending to an existing bibliography ---------------------------------
+
+def _norm_title(text: str) -> str:
+    import latexcodec  # noqa: F401
+
+    try:
+        text = codecs.decode(text, "ulatex")
+    except Exception:  # noqa: BLE001 - a title we cannot decode is compared raw
+        pass
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+@dataclass
+class MergeResult:
+    added: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # key, why
+
+
+def merge_into(path: Path, citations: Sequence[Citation]) -> MergeResult:
+    """Append the citations the file does not have yet; never damage what is there.
+
+    Existing entries are matched by key (case-insensitively, as BibTeX does), arXiv
+    id, DOI and title. The new file is written beside the old one and renamed over
+    it, so an interrupted write leaves the old file as it was.
+    """
+    from pybtex.database import parse_string
+    from pybtex.scanner import PybtexError
+
+    original = b""
+    if path.exists():
+        if not path.is_file():
+            raise CiteError(f"{path} is not a regular file; nothing written")
+        try:
+            original = path.read_bytes()
+        except OSError as exc:
+            raise CiteError(f"cannot read {path}: {exc.strerror}; nothing written") from None
+        try:
+            text = original.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CiteError(f"{path} is not UTF-8 text; nothing written") from None
+        try:
+            existing = parse_string(text, "bibtex")
+        except (PybtexError, Exception) as exc:  # noqa: BLE001 - any parse failure means hands off
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise CiteError(f"{path} is not a BibTeX file pybtex can read ({first}); nothing written") from None
+    else:
+        existing = None
+
+    keys, ids = set(), set()
+    if existing is not None:
+        for key, e in existing.entries.items():
+            keys.add(key.casefold())
+            for name in ("eprint", "doi"):
+                if e.fields.get(name):
+                    ids.add(f"{name}:{e.fields[name].strip().casefold()}")
+            if e.fields.get("title"):
+                ids.add("title:" + _norm_title(e.fields["title"]))
+
+    result = MergeResult()
+    fresh: list[Citation] = []
+    for c in citations:
+        marks = [f"title:{_norm_title(c.title)}"]
+        if c.eprint:
+            marks.append(f"eprint:{c.eprint.casefold()}")
+        if c.doi:
+            marks.append(f"doi:{c.doi.casefold()}")
+        if c.key.casefold() in keys:
+            result.skipped.append((c.key, "key already in the file"))
+        elif any(m in ids for m in marks):
+            result.skipped.append((c.key, "same paper already in the file"))
+        else:
+            fresh.append(c)
+            keys.add(c.key.casefold())
+            ids.update(marks)
+            result.added.append(c.key)
+    if not fresh:
+        return result
+
+    addition = bibtex(fresh).encode("utf-8")
+    if original and not original.endswith(b"\n"):
+        addition = b"\n" + addition
+    if original:
+        addition = b"\n" + addition
+    _atomic_write(path, original + addition)
+    return result
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise CiteError(f"cannot write in {directory}: {exc.strerror}; nothing written") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def citations_of(records: Iterable[Record]) -> tuple[list[Citation], list[Record]]:
+    """The citations of the records that have one, and the records that have none."""
+    have, missing = [], []
+    for r in records:
+        (have if r.citation else missing).append(r.citation if r.citation else r)
+    return have, missing  # type: ignore[return-value]

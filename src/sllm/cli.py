@@ -1,0 +1,389 @@
+"""The command line: parse arguments, call the core, print. No logic lives here.
+
+Every command imports what it needs inside its body, so ``sllm list --json``
+never imports rich, pybtex or rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="sllm",
+    help="Look up domain-specific and scientific language models, offline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# --- small helpers -----------------------------------------------------------
+
+def fail(message: str, code: int = 2) -> None:
+    """One line on stderr, a proper exit code, no traceback."""
+    note(f"error: {message}")
+    raise typer.Exit(code)
+
+
+def note(message: str) -> None:
+    sys.stderr.write(f"sllm: {message}\n")
+
+
+def emit(text: str) -> None:
+    """Write data to stdout; a reader that went away (``| head``) ends us quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
+def _loads_catalog(func: Callable) -> Callable:
+    """Add ``--catalog`` / ``--no-bundled`` to a command and pass it the catalog."""
+    extra = [
+        inspect.Parameter(
+            "catalog_paths", inspect.Parameter.KEYWORD_ONLY, default=None,
+            annotation=Annotated[Optional[list[Path]], typer.Option(
+                "--catalog", "-c", metavar="PATH",
+                help="Extra catalog file or folder of *.json files (repeatable; also $SLLM_CATALOG). "
+                     "A record with a bundled id replaces the bundled one.",
+                rich_help_panel="Catalog")],
+        ),
+        inspect.Parameter(
+            "no_bundled", inspect.Parameter.KEYWORD_ONLY, default=False,
+            annotation=Annotated[bool, typer.Option(
+                "--no-bundled", help="Use only the catalogs given with --catalog / $SLLM_CATALOG.",
+                rich_help_panel="Catalog")],
+        ),
+    ]
+    sig = inspect.signature(func, eval_str=True)
+    params = [p for p in sig.parameters.values() if p.name != "records"]
+
+    @functools.wraps(func)
+    def wrapper(*args, catalog_paths=None, no_bundled=False, **kwargs):
+        from .catalog import CatalogError, load
+
+        if no_bundled and not catalog_paths and not os.environ.get("SLLM_CATALOG"):
+            fail("--no-bundled needs a catalog: give --catalog PATH or set SLLM_CATALOG")
+        try:
+            catalog = load(catalog_paths or (), bundled=not no_bundled)
+        except CatalogError as exc:
+            for problem in exc.problems:
+                note(f"error: {problem}")
+            raise typer.Exit(1) from None
+        return func(*args, records=catalog.records, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
+    return wrapper
+
+
+_FILTERS = [
+    ("domain", Optional[list[str]], None, ("--domain", "-d"), "Domain, e.g. medicine, chem, law (repeat for OR)."),
+    ("modality", Optional[list[str]], None, ("--modality", "-m"), "Modality, e.g. vision, protein, dna."),
+    ("type", Optional[list[str]], None, ("--type", "-t"), "Architecture type: a cell 2.A / 2a, or a column 1, 2, 3."),
+    ("backbone", Optional[list[str]], None, ("--backbone", "-b"), "Backbone family: llama finds LLaMA, LLaMA-2, Llama 3.1."),
+    ("size", Optional[list[str]], None, ("--size",), "A released size, e.g. 7B, 110M, Base."),
+    ("min_size", Optional[str], None, ("--min-size",), "Has a released size of at least this (1B, 500M)."),
+    ("max_size", Optional[str], None, ("--max-size",), "Has a released size of at most this."),
+    ("year", Optional[list[int]], None, ("--year",), "Publication year (repeatable)."),
+    ("since", Optional[int], None, ("--since",), "Published in or after this year."),
+    ("until", Optional[int], None, ("--until",), "Published in or before this year."),
+    ("kind", Optional[list[str]], None, ("--kind",), "model, agent or service."),
+    ("open_weights", Optional[bool], None, ("--open-weights/--closed-weights",), "Only models whose weights can (or cannot) be downloaded."),
+]
+
+
+def _filtered(func: Callable) -> Callable:
+    """Add the shared filter options of ``list`` to a command; pass it a Query."""
+    extra = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=default,
+            annotation=Annotated[ann, typer.Option(*flags, help=help_, rich_help_panel="Filters")],
+        )
+        for name, ann, default, flags, help_ in _FILTERS
+    ]
+    sig = inspect.signature(func, eval_str=True)
+    params = [p for p in sig.parameters.values() if p.name != "query"]
+    names = [f[0] for f in _FILTERS]
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from .query import QueryError, build
+
+        given = {n: kwargs.pop(n, None) for n in names}
+        try:
+            query = build(**{k: (v if v is not None else ()) if k in
+                             ("domain", "modality", "type", "backbone", "size", "year", "kind") else v
+                             for k, v in given.items()})
+        except QueryError as exc:
+            fail(str(exc))
+        return func(*args, query=query, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _format(fmt: str | None, as_json: bool, allowed: tuple[str, ...], default: str = "table") -> str:
+    if as_json:
+        if fmt not in (None, "json"):
+            fail(f"--json and --format {fmt} disagree: give one of them")
+        return "json"
+    fmt = (fmt or default).lower()
+    if fmt not in allowed:
+        fail(f"unknown format '{fmt}': use one of {', '.join(allowed)}")
+    return fmt
+
+
+def _version(value: bool) -> None:
+    if value:
+        emit(f"sllm {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Look up domain-specific and scientific language models, offline."""
+
+
+# --- commands ----------------------------------------------------------------
+
+FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, json, jsonl, csv, markdown, bibtex or ids.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+
+
+@app.command("list")
+@_loads_catalog
+@_filtered
+def list_(
+    query,
+    records,
+    sort: Annotated[str, typer.Option("--sort", "-s", help="name, year, size or id.")] = "name",
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most this many.")] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List models; filters combine (same option repeated = OR, different = AND)."""
+    from .query import QueryError, select
+    from .query import sort as sort_records
+    from .render import FORMATS, RENDERERS
+
+    fmt = _format(fmt, as_json, FORMATS)
+    try:
+        chosen = sort_records(select(records, query), sort, reverse)
+    except QueryError as exc:
+        fail(str(exc))
+    if limit is not None:
+        chosen = chosen[:limit]
+    if not chosen:
+        note("no models match these filters")
+    if fmt == "table":
+        _print_table(chosen)
+        return
+    if fmt == "bibtex":
+        _warn_citations(chosen)
+    emit(RENDERERS[fmt](chosen))
+
+
+def _print_table(chosen) -> None:
+    if not chosen:
+        return
+    from .tables import console, records_table
+
+    out = console()
+    fancy = out.is_terminal and not os.environ.get("NO_COLOR")
+    try:
+        out.print(records_table(chosen, fancy=out.is_terminal))
+        if out.is_terminal:
+            console(stderr=True).print(f"{len(chosen)} model{'s' if len(chosen) != 1 else ''}", style="dim" if fancy else "")
+    except BrokenPipeError:
+        emit("")
+
+
+def _resolve(records, name: str):
+    from .resolve import Ambiguous, Index, ResolveError
+
+    try:
+        match = Index.build(records).resolve(name)
+    except Ambiguous as exc:
+        note(f"error: {exc}:")
+        for r in exc.candidates:
+            sys.stderr.write(f"  {r.id:<28} {r.name} ({r.year or '?'}) {r.title or ''}\n")
+        raise typer.Exit(1) from None
+    except ResolveError as exc:
+        fail(str(exc), code=1)
+    if match.how == "fuzzy":
+        note(f"'{name}' matched {match.record.name} ({match.record.id}) by similarity")
+    return match.record
+
+
+@app.command()
+@_loads_catalog
+def show(
+    name: Annotated[str, typer.Argument(help="Model name, alias or id; typos are forgiven.")],
+    records,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one model in full."""
+    record = _resolve(records, name)
+    if as_json:
+        from .render import to_json_one
+
+        emit(to_json_one(record))
+        return
+    from .tables import console, record_panel
+
+    out = console()
+    if not out.is_terminal:
+        out.print(record.name)
+    out.print(record_panel(record, fancy=out.is_terminal))
+
+
+def _warn_citations(records) -> None:
+    for r in records:
+        if r.citation is None:
+            note(f"warning: {r.name} ({r.id}) has no citation in the catalog")
+        elif not r.citation.verified:
+            note(f"warning: the citation of {r.name} ({r.id}) is unverified; check it before use")
+
+
+@app.command()
+@_loads_catalog
+def cite(
+    names: Annotated[list[str], typer.Argument(help="Model names, aliases or ids.")],
+    records,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, text or markdown.")] = "bibtex",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Append new BibTeX entries to this file.")] = None,
+) -> None:
+    """Print citations; with -o, append to a .bib file only what it lacks."""
+    fmt = _format(fmt, False, ("bibtex", "text", "markdown"))
+    if output is not None and fmt != "bibtex":
+        fail("-o writes BibTeX: drop --format or use --format bibtex")
+    chosen, seen = [], set()
+    for name in names:
+        record = _resolve(records, name)
+        if record.id not in seen:
+            seen.add(record.id)
+            chosen.append(record)
+    _warn_citations(chosen)
+    citations = [r.citation for r in chosen if r.citation]
+    if not citations:
+        fail("none of these models has a citation in the catalog", code=1)
+    from . import cite as citing
+
+    if output is None:
+        emit(citing.bibtex(citations) if fmt == "bibtex" else citing.references(citations, fmt))
+        return
+    try:
+        result = citing.merge_into(output, citations)
+    except citing.CiteError as exc:
+        fail(str(exc), code=1)
+    for key, why in result.skipped:
+        note(f"skipped {key}: {why}")
+    note(f"added {len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'} to {output}")
+
+
+@app.command()
+@_loads_catalog
+def search(
+    text: Annotated[str, typer.Argument(help="Words to look for in names, aliases, titles and backbones.")],
+    records,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ranked fuzzy search, with the score of each hit."""
+    from .resolve import search as run_search
+
+    if not text.strip():
+        fail("empty search text: give a few words, e.g. 'sllm search protein language model'")
+    if len(text) > 500:
+        fail(f"search text is {len(text)} characters long; use fewer than 500")
+    hits = run_search(records, text, limit)
+    if as_json:
+        import json
+
+        emit(json.dumps([{"id": r.id, "name": r.name, "score": s} for r, s in hits], ensure_ascii=False, indent=2) + "\n")
+        return
+    if not hits:
+        note(f"nothing matches '{text}'")
+        return
+    from rich.table import Table
+
+    from .tables import console
+
+    out = console()
+    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold" if out.is_terminal else "")
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Id", overflow="fold")
+    table.add_column("Title", overflow="fold")
+    for r, score in hits:
+        table.add_row(f"{score:.0f}", r.name, r.id, r.title or "")
+    out.print(table)
+
+
+@app.command()
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Catalog files or folders (default: the bundled catalog).")] = None,
+) -> None:
+    """Check catalog files: schema, ids, vocabulary, links, sizes, citations."""
+    from . import validate as checks
+    from .catalog import CatalogError, bundled_files, expand
+
+    try:
+        files = expand(paths) if paths else bundled_files()
+    except CatalogError as exc:
+        for problem in exc.problems:
+            note(f"error: {problem}")
+        raise typer.Exit(1) from None
+    report = checks.run(files)
+    for problem in report.problems:
+        emit(f"{problem}\n")
+    pct = 100.0 * report.verified / report.citations if report.citations else 0.0
+    summary = (
+        f"{report.records} records in {len(report.files)} files; {report.citations} citations, "
+        f"{report.verified} verified ({pct:.1f}%); {len(report.problems)} problems"
+    )
+    note(summary)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+# --- entry point ---------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the app; usage errors become one line on stderr with exit code 2."""
+    try:
+        rv = app(args=argv, prog_name="sllm", standalone_mode=False)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the framework's usage errors, recognised by shape
+        if type(exc).__name__ == "Abort":
+            sys.stderr.write("\n")
+            return 130
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            ctx = getattr(exc, "ctx", None)
+            path = ctx.command_path if ctx is not None else "sllm"
+            message = " ".join(exc.format_message().split())
+            sys.stderr.write(f"{path}: error: {message} (see '{path} --help')\n")
+            return int(exc.exit_code)
+        raise
+    return rv if isinstance(rv, int) else 0

@@ -1,0 +1,129 @@
+"""Rendering records: one function per format, each importing only what it needs.
+
+Machine formats (json, jsonl, csv, ids, markdown, bibtex) return plain strings and
+never touch rich, so ``--json`` pays nothing for the table renderer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Callable, Sequence
+
+from .records import Record
+from .sizes import format_parameters
+
+MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "bibtex", "ids")
+FORMATS = ("table",) + MACHINE_FORMATS
+CSV_COLUMNS = (
+    "id", "name", "aliases", "kind", "domains", "modalities", "architecture",
+    "backbones", "sizes", "parameters", "year", "venue", "title", "paper", "arxiv",
+    "doi", "github", "models", "open_weights", "citation_key",
+)
+
+
+def _adapter():
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[Record])
+
+
+def to_json(records: Sequence[Record]) -> str:
+    # pydantic-core serializes the whole list in Rust, in contract key order.
+    return _adapter().dump_json(list(records), indent=2).decode("utf-8") + "\n"
+
+
+def to_json_one(record: Record) -> str:
+    return record.model_dump_json(indent=2) + "\n"
+
+
+def to_jsonl(records: Sequence[Record]) -> str:
+    return "".join(r.model_dump_json() + "\n" for r in records)
+
+
+def to_ids(records: Sequence[Record]) -> str:
+    return "".join(r.id + "\n" for r in records)
+
+
+def _cells(r: Record) -> dict[str, str]:
+    return {
+        "id": r.id,
+        "name": r.name,
+        "aliases": "; ".join(r.aliases),
+        "kind": r.kind,
+        "domains": "; ".join(r.domains),
+        "modalities": "; ".join(r.modalities),
+        "architecture": "; ".join(r.architecture),
+        "backbones": "; ".join(r.backbones),
+        "sizes": "; ".join(s.label for s in r.sizes),
+        "parameters": "; ".join(str(s.parameters) if s.parameters else "" for s in r.sizes),
+        "year": "" if r.year is None else str(r.year),
+        "venue": r.venue or "",
+        "title": r.title or "",
+        "paper": r.paper or "",
+        "arxiv": r.arxiv or "",
+        "doi": r.doi or "",
+        "github": "; ".join(r.github),
+        "models": "; ".join(r.models),
+        "open_weights": "" if r.open_weights is None else str(r.open_weights).lower(),
+        "citation_key": r.citation.key if r.citation else "",
+    }
+
+
+def to_csv(records: Sequence[Record]) -> str:
+    """Lists are joined with '; ' so that one model stays one row."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in records:
+        writer.writerow(_cells(r))
+    return buffer.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(records: Sequence[Record]) -> str:
+    head = "| Name | Year | Domains | Modalities | Type | Backbones | Sizes | Paper |\n"
+    head += "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    rows = []
+    for r in records:
+        paper = f"[paper]({r.paper})" if r.paper else ""
+        rows.append(
+            "| " + " | ".join(_md(x) for x in (
+                r.name, str(r.year or ""), ", ".join(r.domains), ", ".join(r.modalities),
+                ", ".join(r.architecture), ", ".join(r.backbones),
+                ", ".join(s.label for s in r.sizes), paper,
+            )) + " |"
+        )
+    return head + "".join(row + "\n" for row in rows)
+
+
+def to_bibtex(records: Sequence[Record]) -> str:
+    from .cite import bibtex
+
+    return bibtex([r.citation for r in records if r.citation])
+
+
+RENDERERS: dict[str, Callable[[Sequence[Record]], str]] = {
+    "json": to_json,
+    "jsonl": to_jsonl,
+    "csv": to_csv,
+    "markdown": to_markdown,
+    "bibtex": to_bibtex,
+    "ids": to_ids,
+}
+
+
+def sizes_text(r: Record) -> str:
+    return ", ".join(s.label for s in r.sizes)
+
+
+def largest(r: Record) -> str:
+    return format_parameters(r.max_parameters) if r.max_parameters else ""
+
+
+def empty_json() -> str:
+    return json.dumps([]) + "\n"

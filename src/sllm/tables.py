@@ -1,0 +1,103 @@
+"""Human output with rich: tables and panels. Imported only for terminal formats."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+from .records import Record
+from .vocab import TYPES
+
+
+def console(stderr: bool = False):
+    """A Console per invocation, honouring NO_COLOR and plain pipes.
+
+    Piped output gets no colour and no box drawing; rich otherwise falls back to
+    80 columns when it cannot ask the terminal.
+    """
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    is_tty = stream.isatty()
+    no_color = bool(os.environ.get("NO_COLOR")) or not is_tty
+    return Console(
+        file=stream,
+        no_color=no_color,
+        color_system=None if no_color else "auto",
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+def records_table(records: Sequence[Record], fancy: bool):
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        box=box.SIMPLE_HEAD if fancy else None,
+        header_style="bold" if fancy else "",
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column("Name", overflow="fold", min_width=8, ratio=3, style="bold cyan" if fancy else "")
+    table.add_column("Year", no_wrap=True)
+    table.add_column("Domains", overflow="fold", ratio=2)
+    table.add_column("Modalities", overflow="fold", ratio=2)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Backbones", overflow="fold", ratio=2)
+    table.add_column("Sizes", overflow="fold", ratio=2)
+    for r in records:
+        table.add_row(
+            r.name,
+            str(r.year or ""),
+            ", ".join(r.domains),
+            ", ".join(r.modalities),
+            ", ".join(r.architecture),
+            ", ".join(r.backbones),
+            ", ".join(s.label for s in r.sizes),
+        )
+    return table
+
+
+def record_panel(r: Record, fancy: bool):
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold" if fancy else "", no_wrap=True)
+    grid.add_column(overflow="fold")
+
+    def row(label: str, value: str | None) -> None:
+        if value:
+            grid.add_row(label, Text(value))
+
+    row("id", r.id)
+    row("aliases", ", ".join(r.aliases))
+    row("kind", r.kind)
+    row("title", r.title)
+    row("venue", " ".join(x for x in (r.venue, str(r.year) if r.year else None) if x))
+    row("domains", ", ".join(r.domains))
+    row("modalities", ", ".join(r.modalities))
+    row("type", ", ".join(f"{t} ({TYPES[t]})" for t in r.architecture))
+    row("backbones", ", ".join(r.backbones))
+    row("sizes", ", ".join(s.label for s in r.sizes))
+    row("open weights", {True: "yes", False: "no", None: "unknown"}[r.open_weights])
+    row("paper", r.paper)
+    row("arXiv", r.arxiv)
+    row("DOI", r.doi)
+    row("GitHub", "\n".join(r.github))
+    row("weights", "\n".join(r.models))
+    if r.citation:
+        state = "verified" if r.citation.verified else "UNVERIFIED"
+        row("citation", f"{r.citation.key} ({state}; sllm cite {r.id})")
+    row("unverified", ", ".join(r.unverified))
+    for field, why in r.notes.items():
+        row(f"note: {field}", why)
+    row("sources", "\n".join(s.url for s in r.sources))
+    title = Text(r.name, style="bold" if fancy else "")
+    if fancy:
+        return Panel(grid, title=title, title_align="left", expand=False)
+    return grid

@@ -1,0 +1,173 @@
+"""Whole-catalog checks beyond the per-record schema.
+
+The schema (records.py) already rejects unknown vocabulary, malformed arXiv ids,
+DOIs and URLs while loading; here we check what needs more than one record or a
+round trip: unique ids and citation keys, one record per paper, sizes that agree
+with their labels, and BibTeX that pybtex reads back to the same fields.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from .catalog import CatalogError, Problem, load_file
+from .records import URL_PATTERN, Record
+from .sizes import SizeError, is_moe_label, parse_size
+
+_URL = re.compile(URL_PATTERN)
+
+
+@dataclass
+class Report:
+    files: list[str] = field(default_factory=list)
+    records: int = 0
+    citations: int = 0
+    verified: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def run(paths: Sequence[Path]) -> Report:
+    report = Report(files=[str(p) for p in paths])
+    located: list[tuple[str, Record]] = []
+    for path in paths:
+        try:
+            records = load_file(path)
+        except CatalogError as exc:
+            report.problems.extend(exc.problems)
+            continue
+        located.extend((str(path), r) for r in records)
+    report.records = len(located)
+    _ids(located, report)
+    _same_paper(located, report)
+    for name, r in located:
+        _record(name, r, report)
+    _citation_keys(located, report)
+    return report
+
+
+def _p(report: Report, file: str, r: Record | None, fld: str | None, msg: str) -> None:
+    report.problems.append(Problem(file, r.id if r else None, fld, msg))
+
+
+def _ids(located, report: Report) -> None:
+    seen: dict[str, str] = {}
+    for name, r in located:
+        if r.id in seen:
+            _p(report, name, r, "id", f"duplicate id (also in {seen[r.id]})")
+        else:
+            seen[r.id] = name
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _same_paper(located, report: Report) -> None:
+    """Two records for one paper are allowed only when both say why (notes.same_paper)."""
+    groups: dict[str, list[tuple[str, Record]]] = defaultdict(list)
+    for name, r in located:
+        marks = set()
+        if r.arxiv:
+            marks.add("arXiv " + r.arxiv)
+        if r.doi:
+            marks.add("DOI " + r.doi.casefold())
+        if r.title:
+            marks.add("title " + _norm(r.title))
+        for m in marks:
+            groups[m].append((name, r))
+    reported = set()
+    for mark, members in groups.items():
+        ids = sorted({r.id for _, r in members})
+        if len(ids) < 2 or tuple(ids) in reported:
+            continue
+        if all("same_paper" in r.notes for _, r in members):
+            continue
+        reported.add(tuple(ids))
+        name, r = members[1]
+        _p(report, name, r, "paper", f"same paper ({mark.split(' ')[0]}) as {', '.join(i for i in ids if i != r.id)}; "
+           "merge them or explain in notes.same_paper")
+
+
+def _record(name: str, r: Record, report: Report) -> None:
+    if not r.domains:
+        _p(report, name, r, "domains", "no domain: give at least one")
+    if not r.modalities:
+        _p(report, name, r, "modalities", "no modality: give at least one")
+    for i, s in enumerate(r.sizes):
+        if is_moe_label(s.label):
+            continue
+        try:
+            expected = parse_size(s.label)
+        except SizeError:
+            if s.parameters is None:
+                _p(report, name, r, f"sizes.{i}.label", f"size label '{s.label}' cannot be read and has no parameter count")
+            continue
+        if s.parameters is not None and s.parameters != expected:
+            _p(report, name, r, f"sizes.{i}.parameters", f"{s.parameters} does not match label '{s.label}' ({expected})")
+    for fld in ("github", "models"):
+        for i, url in enumerate(getattr(r, fld)):
+            if not _URL.match(url):
+                _p(report, name, r, f"{fld}.{i}", f"not a URL: {url!r}")
+    c = r.citation
+    if c is None:
+        return
+    report.citations += 1
+    if c.verified:
+        if not any("citation" in s.facts for s in r.sources):
+            _p(report, name, r, "citation.verified", "marked verified but no source lists 'citation' among its facts")
+        else:
+            report.verified += 1
+    problem = roundtrip_problem(c)
+    if problem:
+        _p(report, name, r, "citation", problem)
+
+
+def _plain(text: str) -> str:
+    import latexcodec  # noqa: F401
+
+    return " ".join(codecs.decode(text, "ulatex").replace("{", "").replace("}", "").split())
+
+
+def roundtrip_problem(c) -> str | None:
+    """Render one entry, parse it back with pybtex, compare the fields."""
+    from pybtex.database import parse_string
+
+    from .cite import bibtex
+
+    try:
+        parsed = parse_string(bibtex([c]), "bibtex")
+    except Exception as exc:  # noqa: BLE001 - any failure is the finding
+        return f"BibTeX that pybtex cannot read back: {exc}"
+    entry = parsed.entries.get(c.key)
+    if entry is None:
+        return "BibTeX key lost in the round trip"
+    if _plain(entry.fields.get("title", "")) != " ".join(c.title.split()):
+        return "title changes in the BibTeX round trip"
+    authors = entry.persons.get("author", [])
+    if len(authors) != len(c.authors):
+        return f"{len(c.authors)} authors become {len(authors)} in BibTeX (use 'Last, First' for this name)"
+    if entry.fields.get("year") != str(c.year):
+        return "year changes in the BibTeX round trip"
+    return None
+
+
+def _citation_keys(located, report: Report) -> None:
+    """BibTeX keys are case-insensitive: BioMistral and biomistral collide."""
+    seen: dict[str, str] = {}
+    for name, r in located:
+        if not r.citation:
+            continue
+        key = r.citation.key.casefold()
+        if key in seen:
+            _p(report, name, r, "citation.key", f"key '{r.citation.key}' is also used by {seen[key]}")
+        else:
+            seen[key] = r.id
