@@ -1,7 +1,8 @@
 """Turning what a user typed (``biomistrl``, ``BioMistral-7B``, ``esm2``) into a record.
 
 Order matters and never changes: exact id, then exact normalized name or alias,
-then the same with a trailing size stripped, then a fuzzy match. An exact match
+then the same with a trailing size stripped, then a unique prefix, then a fuzzy
+match. An exact match
 always beats a fuzzy one, and rapidfuzz is imported only when it is needed.
 Ties are reported, never broken silently.
 """
@@ -48,7 +49,7 @@ class NotFound(ResolveError):
 @dataclass
 class Match:
     record: Record
-    how: str  # "id", "name", "alias", "size", "fuzzy"
+    how: str  # "id", "name", "alias", "size", "prefix", "fuzzy"
     score: float = 100.0
 
 
@@ -89,7 +90,19 @@ class Index:
             hit = self._exact(query, stripped, how="size")
             if hit:
                 return hit
+        hit = self._prefix(key)
+        if hit:
+            return hit
         return self._fuzzy(query, key)
+
+    def _prefix(self, key: str) -> Match | None:
+        """``medllama`` for "MedLlama Fixture": accepted only when one model starts so."""
+        if len(key) < 4:
+            return None
+        found = {i for k, idx in self.keys.items() if k.startswith(key) for i in idx}
+        if len(found) == 1:
+            return Match(self.records[found.pop()], "prefix")
+        return None
 
     def _exact(self, query: str, key: str, how: str = "name") -> Match | None:
         found = self.keys.get(key)

@@ -1,0 +1,65 @@
+"""Shared fixtures: a small fictional catalog for behaviour, the bundled one for facts."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sllm.cli import app
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.json"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    monkeypatch.delenv("SLLM_CATALOG", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+
+
+@pytest.fixture
+def cli():
+    """Invoke the CLI in-process; returns click's Result with stdout and stderr apart."""
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict | None = None):
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def mini(cli):
+    """The CLI over the fictional fixture catalog only."""
+
+    def invoke(*args: str):
+        return cli(*args, "--catalog", str(MINI), "--no-bundled")
+
+    return invoke
+
+
+def ids_of(result) -> list[str]:
+    assert result.exit_code == 0, result.stderr
+    return [r["id"] for r in json.loads(result.stdout)]
+
+
+def sllm_exe() -> list[str]:
+    exe = shutil.which("sllm")
+    return [exe] if exe else [sys.executable, "-m", "sllm"]
+
+
+def run_sllm(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None):
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("SLLM_CATALOG", None) if env is None or "SLLM_CATALOG" not in env else None
+    return subprocess.run(
+        [*sllm_exe(), *args], capture_output=True, text=True, cwd=cwd, env=full_env,
+        input=input, timeout=120,
+    )

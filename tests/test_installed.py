@@ -1,0 +1,111 @@
+"""The installed command, as a user runs it: another directory, pipes, environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import sllm
+from conftest import MINI, REPO, run_sllm, sllm_exe
+
+
+def test_package_is_installed_not_imported_from_the_checkout():
+    # The tests must exercise what `pip install .` put in site-packages.
+    assert REPO / "src" not in __import__("pathlib").Path(sllm.__file__).resolve().parents
+
+
+def test_catalog_ships_inside_the_package():
+    from sllm.catalog import bundled_dir, bundled_files
+
+    assert bundled_dir().is_relative_to(__import__("pathlib").Path(sllm.__file__).resolve().parent)
+    assert bundled_files(), "the installed package carries no catalog"
+
+
+def test_runs_from_any_directory(tmp_path):
+    result = run_sllm("list", "--domain", "medicine", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert records and all("medicine" in r["domains"] for r in records)
+
+
+def test_python_dash_m(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "sllm", "--version"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"sllm {sllm.__version__}"
+
+
+def test_version():
+    result = run_sllm("--version")
+    assert result.returncode == 0 and result.stdout == f"sllm {sllm.__version__}\n"
+
+
+def test_pipe_to_head_ends_quietly():
+    cmd = " ".join(sllm_exe()) + f" list --format jsonl --catalog {MINI} --no-bundled | head -1"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=60)
+    assert json.loads(result.stdout)["id"]
+    assert result.stderr == "", result.stderr
+
+
+def test_big_output_into_closed_pipe_has_no_traceback():
+    cmd = " ".join(sllm_exe()) + " list --json | head -c 10 > /dev/null"
+    result = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_no_color_and_pipes_are_plain():
+    for env in ({"NO_COLOR": "1"}, {"FORCE_COLOR": "0"}, {}):
+        result = run_sllm("list", "--catalog", str(MINI), "--no-bundled", env=env)
+        assert result.returncode == 0
+        assert "\x1b[" not in result.stdout and "TestBERT-Med" in result.stdout
+
+
+def test_no_color_on_a_terminal():
+    """Under a real pseudo-terminal NO_COLOR still removes every escape code."""
+    pty = pytest.importorskip("pty")
+    cmd = [*sllm_exe(), "list", "--catalog", str(MINI), "--no-bundled"]
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.environ["NO_COLOR"] = "1"
+        os.environ["COLUMNS"] = "100"
+        os.execvp(cmd[0], cmd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    out = b"".join(chunks).decode()
+    assert "TestBERT-Med" in out
+    assert "\x1b[3" not in out and "\x1b[1m" not in out
+
+
+def test_narrow_terminal_wraps_names_instead_of_cutting(tmp_path):
+    result = run_sllm("list", "--catalog", str(MINI), "--no-bundled", env={"COLUMNS": "40"})
+    assert result.returncode == 0
+    text = result.stdout
+    assert "…" not in text
+    # The long name survives, possibly folded over lines.
+    assert "MedLlama" in text and "Fixture" in text
+
+
+def test_ctrl_c_exits_130_without_traceback(tmp_path):
+    big = tmp_path / "big.json"
+    record = json.loads(MINI.read_text())[0]
+    records = [{**record, "id": f"m{i}", "citation": None} for i in range(60000)]
+    big.write_text(json.dumps(records))
+    proc = subprocess.Popen([*sllm_exe(), "list", "--catalog", str(big), "--no-bundled", "--format", "csv"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.8)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
