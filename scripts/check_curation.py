@@ -27,9 +27,9 @@ def _records(path: Path) -> list[dict]:
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, list):
         return data
-    skeleton = {r["id"]: r for r in import_awesome.parse_list(import_awesome.UPSTREAM)}
-    import_awesome.disambiguate(list(skeleton.values()))
-    skeleton = {r["id"]: r for r in skeleton.values()}
+    listed = import_awesome.parse_list(import_awesome.UPSTREAM)
+    import_awesome.disambiguate(listed)
+    skeleton = {r["id"]: r for r in listed}
     out = []
     for rid, patch in data.items():
         if rid not in skeleton:
