@@ -363,6 +363,175 @@ def validate(
         raise typer.Exit(1)
 
 
+# --- overview commands ----------------------------------------------------------
+
+def _json_out(data) -> None:
+    import json
+
+    emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _human():
+    from .tables import console
+
+    out = console()
+    return out, out.is_terminal and not os.environ.get("NO_COLOR")
+
+
+@app.command()
+@_loads_catalog
+@_filtered
+def stats(
+    query,
+    records,
+    top: Annotated[int, typer.Option("--top", min=1, help="Backbone families to show.")] = 15,
+    as_json: JsonOpt = False,
+) -> None:
+    """Counts by domain, modality, type, year, kind and backbone family, as bar charts."""
+    from .query import select
+    from .views import stats as count
+
+    chosen = select(records, query)
+    data = count(chosen, top=top)
+    if as_json:
+        _json_out({"models": len(chosen), **data})
+        return
+    if not chosen:
+        note("no models match these filters")
+        return
+    from .tables import bars
+
+    out, fancy = _human()
+    out.print(f"{len(chosen)} models", style="bold" if fancy else "")
+    titles = {"domain": "By domain", "modality": "By modality", "architecture": "By architecture type",
+              "year": "By year", "kind": "By kind", "backbone": f"Top {top} backbone families"}
+    for facet, counts in data.items():
+        out.print()
+        out.print(bars(titles[facet], counts, fancy=fancy))
+
+
+@app.command()
+@_loads_catalog
+@_filtered
+def taxonomy(
+    query,
+    records,
+    cell: Annotated[Optional[str], typer.Argument(help="A cell such as 2.D: list its models.")] = None,
+    examples: Annotated[int, typer.Option("--examples", min=0, help="Example models per cell.")] = 3,
+    as_json: JsonOpt = False,
+) -> None:
+    """The 3 x 4 grid of architecture types with counts and examples; or one cell's models."""
+    from .query import select
+    from .views import in_cell
+    from .views import taxonomy as grid
+    from .vocab import VocabularyError, resolve_type
+
+    chosen = select(records, query)
+    if cell is not None:
+        try:
+            codes = resolve_type(cell)
+        except VocabularyError as exc:
+            fail(str(exc))
+        if len(codes) != 1:
+            fail(f"'{cell}' is a whole column: give one cell such as {codes[0]} (or use 'sllm list --type {cell}')")
+        members = sorted(in_cell(chosen, codes[0]), key=lambda r: r.name.casefold())
+        if as_json:
+            from .render import to_json
+
+            emit(to_json(members))
+            return
+        if not members:
+            note(f"no models of type {codes[0]} match these filters")
+            return
+        _print_table(members)
+        return
+    cells = grid(chosen, examples=examples)
+    if as_json:
+        _json_out({"models": len(chosen), "untyped": sum(1 for r in chosen if not r.architecture), "cells": cells})
+        return
+    from .tables import taxonomy_grid
+
+    out, fancy = _human()
+    out.print(taxonomy_grid(cells, fancy=fancy))
+    untyped = sum(1 for r in chosen if not r.architecture)
+    if untyped:
+        out.print(f"{untyped} of {len(chosen)} models fit no cell of the taxonomy.")
+
+
+@app.command()
+@_loads_catalog
+@_filtered
+def tree(
+    family: Annotated[str, typer.Argument(metavar="BACKBONE", help="A backbone family: llama, bert, t5, mistral, ...")],
+    query,
+    records,
+    depth: Annotated[int, typer.Option("--depth", min=1, help="How many generations to follow.")] = 4,
+    as_json: JsonOpt = False,
+) -> None:
+    """The models built on a backbone family, as a tree of lineage."""
+    from .query import select, tokens
+    from .views import tree as lineage
+
+    if not tokens(family):
+        fail(f"backbone '{family}' has no letters or digits: use a family name such as llama or bert")
+    data = lineage(select(records, query), family, depth=depth)
+    if as_json:
+        _json_out(data)
+        return
+    if not data["children"]:
+        note(f"no catalogued model names a backbone of the '{family}' family")
+        return
+    from .tables import tree_view
+
+    out, fancy = _human()
+    out.print(tree_view(data, fancy=fancy))
+
+
+@app.command()
+@_loads_catalog
+@_filtered
+def timeline(query, records, as_json: JsonOpt = False) -> None:
+    """Models per year, split by domain, as a chart."""
+    from .query import select
+    from .views import timeline as per_year
+
+    data = per_year(select(records, query))
+    if as_json:
+        _json_out(data)
+        return
+    if not data:
+        note("no dated models match these filters")
+        return
+    from .tables import timeline_chart
+
+    out, fancy = _human()
+    out.print(timeline_chart(data, fancy=fancy))
+
+
+@app.command()
+@_loads_catalog
+@_filtered
+def export(
+    query,
+    records,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown (an awesome-list README) or json.")] = "markdown",
+) -> None:
+    """Publish the (filtered) catalog as a README-style list grouped by domain and modality."""
+    from .query import select
+    from .query import sort as sort_records
+
+    fmt = _format(fmt, False, ("markdown", "json"), default="markdown")
+    chosen = sort_records(select(records, query), "name")
+    if fmt == "json":
+        from .render import to_json
+
+        emit(to_json(chosen))
+        return
+    from .views import export_markdown
+
+    emit(export_markdown(chosen))
+
+
 # --- entry point ---------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
