@@ -1,0 +1,114 @@
+"""Overview commands: the numbers behind each picture, and the pictures themselves."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sllm.views import _variant
+
+
+def test_stats_json_counts(mini):
+    data = json.loads(mini("stats", "--json").stdout)
+    assert data["models"] == 9
+    assert data["domain"]["medicine"] == 5 and data["domain"]["biology"] == 2
+    assert data["modality"]["language"] == 8
+    assert data["architecture"]["2.A"] == 2 and data["architecture"]["none"] == 1
+    assert data["year"]["2024"] == 2
+    assert data["kind"] == {"model": 8, "agent": 1}
+    # LLaMA-2-13B, Llama 3.1 and LLaMA-30B are one family, counted once per model.
+    assert data["backbone"]["LLaMA"] == 3
+
+
+def test_stats_takes_filters(mini):
+    data = json.loads(mini("stats", "--domain", "medicine", "--json").stdout)
+    assert data["models"] == 5 and set(data["domain"]) == {"medicine", "biology"}
+
+
+def test_stats_chart(mini):
+    out = mini("stats").stdout
+    assert "By domain" in out and "medicine" in out and "#####" in out
+
+
+def test_taxonomy_grid_json(mini):
+    data = json.loads(mini("taxonomy", "--json").stdout)
+    cells = {c["type"]: c for c in data["cells"]}
+    assert len(cells) == 12
+    assert cells["2.A"]["count"] == 2 and cells["3.C"]["examples"] == ["ChemCLIP"]
+    assert cells["1.A"]["strategy"].startswith("masked LM")
+    assert data["untyped"] == 1
+
+
+def test_taxonomy_picture(mini):
+    out = mini("taxonomy").stdout
+    assert "2.D" in out and "RadVision" in out and "fit no cell" in out
+
+
+def test_taxonomy_one_cell(mini):
+    result = mini("taxonomy", "2d", "--json")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["radvision"]
+    assert mini("taxonomy", "2").exit_code == 2
+    assert mini("taxonomy", "9.Z").exit_code == 2
+
+
+def test_tree_groups_by_variant(mini):
+    data = json.loads(mini("tree", "llama", "--json").stdout)
+    assert data["name"] == "LLaMA"
+    variants = {v["name"]: [m["id"] for m in v["children"]] for v in data["children"]}
+    assert variants == {"LLaMA-2": ["medllama-fixture"], "Llama 3.1": ["radvision"], "LLaMA": ["bigllama-30b"]}
+
+
+def test_tree_follows_lineage(cli, tmp_path):
+    records = [
+        {"id": "base-x", "name": "BaseX", "domains": ["general"], "modalities": ["language"], "backbones": ["LLaMA-2-7B"], "year": 2023},
+        {"id": "child-y", "name": "ChildY", "domains": ["medicine"], "modalities": ["language"], "backbones": ["BaseX"], "year": 2024},
+    ]
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps(records))
+    data = json.loads(cli("tree", "llama", "--json", "--catalog", str(f), "--no-bundled").stdout)
+    node = data["children"][0]["children"][0]
+    assert node["id"] == "base-x" and node["children"][0]["id"] == "child-y"
+    text = cli("tree", "llama", "--catalog", str(f), "--no-bundled").stdout
+    assert text.index("BaseX") < text.index("ChildY")
+
+
+def test_tree_unknown_family(mini):
+    result = mini("tree", "nonexistentfamily")
+    assert result.exit_code == 0 and "no catalogued model" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "backbone, variant",
+    [("LLaMA-2-13B", "LLaMA-2"), ("Llama-2-7b-chat", "Llama-2"), ("Llama 3.1 8B", "Llama 3.1"),
+     ("Mistral-7B", "Mistral"), ("Flan-T5-XL", "Flan-T5"), ("Qwen2.5-7B", "Qwen2.5"), ("T5", "T5"),
+     ("Mixtral-8x7B", "Mixtral"), ("RoBERTa-large", "RoBERTa"), ("Llama 3 (LLaMA3-8B)", "Llama 3")],
+)
+def test_variant(backbone, variant):
+    assert _variant(backbone) == variant
+
+
+def test_timeline(mini):
+    data = json.loads(mini("timeline", "--json").stdout)
+    assert data["2023"] == {"general": 1, "medicine": 1, "biology": 1}
+    assert list(data) == sorted(data)
+    out = mini("timeline").stdout
+    assert "2023" in out and "medicine 1" in out
+
+
+def test_export_markdown(mini):
+    out = mini("export", "--format", "markdown").stdout
+    assert out.startswith("# Specialized language models")
+    assert "## Medicine" in out and "### Language + vision" in out
+    assert "- **TestBERT-Med** _TestBERT-Med: A Fixture Encoder for Clinical Notes_ `Workshop 2020` [Paper](https://example.org/testbert-med)" in out
+    assert out.index("## Medicine") < out.index("## Law")
+
+
+def test_export_filters(mini):
+    out = mini("export", "--domain", "law").stdout
+    assert "LawAgent" in out and "TestBERT" not in out
+
+
+def test_views_reject_bad_filters(mini):
+    for cmd in ("stats", "taxonomy", "timeline", "export"):
+        assert mini(cmd, "--domain", "astrology").exit_code == 2
