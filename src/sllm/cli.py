@@ -16,6 +16,7 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from . import __version__
+from .messages import shown
 
 app = typer.Typer(
     name="sllm",
@@ -141,7 +142,7 @@ def _format(fmt: str | None, as_json: bool, allowed: tuple[str, ...], default: s
         return "json"
     fmt = (fmt or default).lower()
     if fmt not in allowed:
-        fail(f"unknown format '{fmt}': use one of {', '.join(allowed)}")
+        fail(f"unknown format '{shown(fmt)}': use one of {', '.join(allowed)}")
     return fmt
 
 
@@ -227,7 +228,7 @@ def _resolve(records, name: str):
     except ResolveError as exc:
         fail(str(exc), code=1)
     if match.how == "fuzzy":
-        note(f"'{name}' matched {match.record.name} ({match.record.id}) by similarity")
+        note(f"'{shown(name)}' matched {match.record.name} ({match.record.id}) by similarity")
     return match.record
 
 
@@ -319,7 +320,7 @@ def search(
         emit(json.dumps([{"id": r.id, "name": r.name, "score": s} for r, s in hits], ensure_ascii=False, indent=2) + "\n")
         return
     if not hits:
-        note(f"nothing matches '{text}'")
+        note(f"nothing matches '{shown(text)}'")
         return
     from rich.table import Table
 
@@ -433,7 +434,7 @@ def taxonomy(
         except VocabularyError as exc:
             fail(str(exc))
         if len(codes) != 1:
-            fail(f"'{cell}' is a whole column: give one cell such as {codes[0]} (or use 'sllm list --type {cell}')")
+            fail(f"'{shown(cell)}' is a whole column: give one cell such as {codes[0]} (or use 'sllm list --type {cell}')")
         members = sorted(in_cell(chosen, codes[0]), key=lambda r: r.name.casefold())
         if as_json:
             from .render import to_json
@@ -473,13 +474,13 @@ def tree(
     from .views import tree as lineage
 
     if not tokens(family):
-        fail(f"backbone '{family}' has no letters or digits: use a family name such as llama or bert")
+        fail(f"backbone '{shown(family)}' has no letters or digits: use a family name such as llama or bert")
     data = lineage(select(records, query), family, depth=depth)
     if as_json:
         _json_out(data)
         return
     if not data["children"]:
-        note(f"no catalogued model names a backbone of the '{family}' family")
+        note(f"no catalogued model names a backbone of the '{shown(family)}' family")
         return
     from .tables import tree_view
 

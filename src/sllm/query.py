@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .messages import shown
 from .records import Record
 from .sizes import SizeError, parse_size
 from .vocab import VocabularyError, resolve, resolve_type
@@ -140,7 +141,7 @@ def build(
     except SizeError as exc:
         raise QueryError(str(exc)) from None
     if lo is not None and hi is not None and lo > hi:
-        raise QueryError(f"--min-size {min_size} is larger than --max-size {max_size}: no model can match")
+        raise QueryError(f"--min-size {shown(min_size)} is larger than --max-size {shown(max_size)}: no model can match")
     for value in [*year, since, until]:
         if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
             raise QueryError(f"year {value} is out of range: use a year between {MIN_YEAR} and {MAX_YEAR}")
@@ -149,7 +150,7 @@ def build(
     cleaned = []
     for b in backbone:
         if not tokens(b):
-            raise QueryError(f"backbone '{b}' has no letters or digits: use a family name such as llama or bert")
+            raise QueryError(f"backbone '{shown(b)}' has no letters or digits: use a family name such as llama or bert")
         cleaned.append(b)
     return Query(
         domains=domains, modalities=modalities, types=types, backbones=tuple(cleaned),
@@ -167,7 +168,7 @@ def select(records: Iterable[Record], query: Query) -> list[Record]:
 def sort(records: list[Record], key: str = "name", reverse: bool = False) -> list[Record]:
     """Unknown values sort last whatever the direction: a missing year is not 0."""
     if key not in SORT_KEYS:
-        raise QueryError(f"cannot sort by '{key}': use one of {', '.join(SORT_KEYS)}")
+        raise QueryError(f"cannot sort by '{shown(key)}': use one of {', '.join(SORT_KEYS)}")
     if key == "name":
         return sorted(records, key=lambda r: (r.name.casefold(), r.id), reverse=reverse)
     if key == "id":

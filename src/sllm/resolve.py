@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .messages import shown
 from .records import Record
 
 #: Fuzzy scores (0-100, rapidfuzz ratio on normalized text) at or above this are
@@ -81,7 +82,7 @@ class Index:
             return Match(self.records[self.ids[text]], "id")
         key = normalize(text)
         if not key:
-            raise NotFound(query, f"'{query}' has no letters or digits: give a model name")
+            raise NotFound(query, f"'{shown(query)}' has no letters or digits: give a model name")
         hit = self._exact(query, key)
         if hit:
             return hit
@@ -112,7 +113,7 @@ class Index:
         if len(unique) > 1:
             raise Ambiguous(
                 query,
-                f"'{query}' names {len(unique)} different models; give one of their ids",
+                f"'{shown(query)}' names {len(unique)} different models; give one of their ids",
                 [self.records[i] for i in unique],
             )
         record = self.records[unique[0]]
@@ -134,14 +135,14 @@ class Index:
         if not ranked or ranked[0][1] < ACCEPT:
             suggestions = [self.records[i] for i, _ in ranked[:5]]
             hint = ", ".join(r.name for r in suggestions)
-            message = f"no model matches '{query}'" + (f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'")
+            message = f"no model matches '{shown(query)}'" + (f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'")
             raise NotFound(query, message, suggestions)
         top = ranked[0][1]
         tied = [i for i, s in ranked if s == top]
         if len(tied) > 1:
             raise Ambiguous(
                 query,
-                f"'{query}' is equally close to {len(tied)} models; give one of their ids",
+                f"'{shown(query)}' is equally close to {len(tied)} models; give one of their ids",
                 [self.records[i] for i in tied],
             )
         return Match(self.records[ranked[0][0]], "fuzzy", top)

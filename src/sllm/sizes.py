@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .messages import shown
+
 #: The upstream list's convention (its NOTE 1): BERT-Base and BERT-Large sizes.
 NAMED = {"base": 110_000_000, "large": 340_000_000}
 
@@ -20,7 +22,7 @@ class SizeError(ValueError):
 def parse_size(text: str) -> int:
     """``7B`` -> 7_000_000_000, ``110M``, ``1.5b``, ``Base``, ``Large``."""
     if not isinstance(text, str) or len(text) > 40:
-        raise SizeError(_bad(str(text)[:40]))
+        raise SizeError(_bad(str(text)))
     key = text.strip().lower()
     if key in NAMED:
         return NAMED[key]
@@ -35,7 +37,7 @@ def parse_size(text: str) -> int:
     scale = _UNITS[unit.lower()]
     value = int(whole) * scale + (int(frac) * scale // 10 ** len(frac) if frac else 0)
     if value <= 0:
-        raise SizeError(f"size '{text}' must be greater than zero")
+        raise SizeError(f"size '{shown(text)}' must be greater than zero")
     return value
 
 
@@ -45,7 +47,7 @@ def is_moe_label(text: str) -> bool:
 
 def _bad(text: str) -> str:
     return (
-        f"cannot read size '{text}': use a number with a unit such as 110M, 1.5B, "
+        f"cannot read size '{shown(text)}': use a number with a unit such as 110M, 1.5B, "
         f"7b, or Base (110M) / Large (340M)"
     )
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .messages import shown
+
 DOMAINS: tuple[str, ...] = (
     "general", "mathematics", "physics", "chemistry", "materials", "biology",
     "medicine", "geoscience", "law", "finance", "education", "code",
@@ -119,7 +121,7 @@ def _unknown(field: str, value: str, canon: tuple[str, ...]) -> str:
         best = close[0]
         target = best if best in canon else _SYNONYMS[field][best]
         hint = f"did you mean '{target}'? "
-    return f"unknown {field} '{value}': {hint}valid: {', '.join(canon)}"
+    return f"unknown {field} '{shown(value)}': {hint}valid: {', '.join(canon)}"
 
 
 _TYPE_RE = re.compile(r"^\s*([123])\s*[.\-_ ]?\s*([abcdABCD])?\s*$")
@@ -130,7 +132,7 @@ def resolve_type(value: str) -> tuple[str, ...]:
     match = _TYPE_RE.match(value)
     if not match:
         raise VocabularyError(
-            f"unknown architecture type '{value}': use a cell like 2.A (or 2a) "
+            f"unknown architecture type '{shown(value)}': use a cell like 2.A (or 2a) "
             f"or a column 1, 2 or 3"
         )
     column, row = match.group(1), match.group(2)
