@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check one curation file on its own, before the catalog is rebuilt.
 
-    python scripts/check_curation.py catalog/curation/scientific/bio-language.json   # an overlay
+    python scripts/check_curation.py curation/scientific/bio-language-graph.json   # an overlay
     python scripts/check_curation.py catalog/law.json                                # hand-curated records
 
 Prints every problem as ``id: field: message`` and exits 1 if there is any.

@@ -5,7 +5,7 @@ The upstream list (Awesome-Scientific-Language-Models, MIT) is parsed, never
 retyped: name, paper title, venue, year, links, size labels and the backbones that
 size labels name come from it verbatim. What the list does not say (domains,
 modalities, architecture type, backbones, open weights, citations) comes from the
-hand-curated overlays in ``catalog/curation/scientific/*.json``, keyed by record id,
+hand-curated overlays in ``curation/scientific/*.json``, keyed by record id,
 each judgement with its reason and source.
 
 Rerunning this script reproduces the catalog byte for byte, so a newer version of
@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from sllm.records import Record, size_from_label  # noqa: E402
 
-UPSTREAM = ROOT / "catalog" / "curation" / "upstream" / "awesome-scientific-language-models.md"
+UPSTREAM = ROOT / "curation" / "upstream" / "awesome-scientific-language-models.md"
 UPSTREAM_URL = "https://github.com/yuzhimanhua/Awesome-Scientific-Language-Models"
-OVERLAYS = ROOT / "catalog" / "curation" / "scientific"
+OVERLAYS = ROOT / "curation" / "scientific"
 OUTPUT = ROOT / "catalog" / "scientific.json"
 
 #: Second parts of size labels ("7B, Mistral") that name a backbone; the others

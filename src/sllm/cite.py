@@ -46,7 +46,13 @@ def latex(text: str) -> str:
         elif ord(ch) < 128:
             out.append(ch)
         else:
-            enc = codecs.encode(ch, "ulatex+ascii")
+            try:
+                enc = codecs.encode(ch, "ulatex+ascii")
+            except UnicodeEncodeError:
+                # No LaTeX spelling (法, ：): keep the character; biber and
+                # bibtex8 read UTF-8, and escaping it wrongly would be worse.
+                out.append(ch)
+                continue
             out.append("{" + enc + "}" if enc.startswith("\\") and not enc.startswith("\\(") else enc)
     return "".join(out)
 
