@@ -68,6 +68,7 @@ def test_empty_names(index, query):
 def test_normalize():
     assert normalize("Bio-Mistral 7B") == "biomistral7b"
     assert normalize("ESM_2") == "esm2"
+    assert normalize("CodeT5+") != normalize("CodeT5")
 
 
 # --- through the CLI -------------------------------------------------------------

@@ -26,8 +26,12 @@ _SIZE_SUFFIX = re.compile(r"(?:\d+(?:\.\d+)?[kmbt]|base|large)$")
 
 
 def normalize(text: str) -> str:
-    """Case, spaces, hyphens, dots and underscores do not tell models apart."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """Case, spaces, hyphens, dots and underscores do not tell models apart; '+' does.
+
+    CodeT5 and CodeT5+ are different models, so '+' is spelled out before the rest
+    of the punctuation goes.
+    """
+    return re.sub(r"[\W_]+", "", text.casefold().replace("+", "plus"))
 
 
 class ResolveError(LookupError):

@@ -1,0 +1,169 @@
+"""The bundled catalog: reproducible from its sources, complete, classified, citable."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+from sllm.catalog import bundled_files, load
+from sllm.resolve import Index
+
+SCRIPTS = REPO / "scripts"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load(use_env=False)
+
+
+@pytest.fixture(scope="module")
+def by_id(catalog):
+    return catalog.by_id()
+
+
+@pytest.fixture(scope="module")
+def importer():
+    spec = importlib.util.spec_from_file_location("import_awesome", SCRIPTS / "import_awesome.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_importer_reproduces_the_catalog():
+    result = subprocess.run([sys.executable, str(SCRIPTS / "import_awesome.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_installed_catalog_equals_the_repository(catalog):
+    for path in bundled_files():
+        assert path.read_bytes() == (REPO / "catalog" / path.name).read_bytes(), path.name
+
+
+def test_all_upstream_entries_with_list_fields_unchanged(importer, by_id):
+    listed = importer.parse_list(importer.UPSTREAM)
+    importer.disambiguate(listed)
+    assert len(listed) == 296
+    for entry in listed:
+        record = by_id[entry["id"]]
+        for field in ("name", "title", "venue", "year", "paper", "arxiv", "github", "models", "section", "subsection"):
+            assert getattr(record, field) == entry[field], (entry["id"], field)
+        assert [s.model_dump() for s in record.sizes] == entry["sizes"], entry["id"]
+        assert set(entry["aliases"]) <= set(record.aliases), entry["id"]
+
+
+def test_names_split_and_twins_kept_apart(by_id):
+    assert by_id["bluebert"].name == "BlueBERT" and "NCBI-BERT" in by_id["bluebert"].aliases
+    a, b = by_id["clinicalbert-alsentzer"], by_id["clinicalbert-huang"]
+    assert a.name == b.name == "ClinicalBERT" and a.title != b.title
+    assert by_id["galactica"].sizes[0].parameters == 125_000_000
+    assert [s.parameters for s in by_id["bluebert"].sizes] == [110_000_000, 340_000_000]
+
+
+def test_every_record_is_classified(catalog):
+    for r in catalog.records:
+        assert r.domains and r.modalities, r.id
+        assert r.citation is not None, r.id
+        assert r.sources, r.id
+
+
+# Types the survey text names (Zhang et al., EMNLP 2024, sections 2-7).
+SURVEY_TYPES = {
+    "scibert": "1.A", "scigpt2": "2.A", "galactica": "2.A", "sciglm": "2.A", "oag-bert": "1.B",
+    "specter": "3.A", "genbert": "1.A", "mathbert": "1.A", "gsm8k-gpt": "2.A", "naturalprover": "2.A",
+    "rho-math": "2.A", "mammoth2": "2.A", "inter-gps": "2.D", "g-llava": "2.D", "tapas": "1.A",
+    "tablellama": "2.B", "astrobert": "1.A", "astrollama": "2.A", "astrollama-chat": "2.A",
+    "chembert": "1.A", "matscibert": "1.A", "batterybert": "1.A", "chemdfm": "2.A", "chemllm": "2.A",
+    "llasmol": "2.A", "text2mol": "3.C", "3d-molm": "2.D", "git-mol": "2.D", "smiles-bert": "1.C",
+    "molformer": "1.C", "chemberta": "1.C", "bartsmiles": "2.C", "chemgpt": "2.C", "t5chem": "2.C",
+    "biobert": "1.A", "bio-electra": "1.A", "bioroberta": "1.A", "bioalbert": "1.A",
+    "clinical-longformer": "1.A", "scifive": "2.A", "biobart": "2.A", "biogpt": "2.A",
+    "med-palm": "2.A", "medalpaca": "2.A", "biomistral": "2.A", "medcpt": "3.A", "bmretriever": "3.A",
+    "dragon": "3.C", "biolinkbert": "1.B", "llava-med": "2.D", "esm-2": "1.D", "dnabert": "1.D",
+    "rnabert": "1.D", "protst": "3.B", "biomedgpt-2023": "2.D", "climatebert": "1.A", "spabert": "1.A",
+    "mgeo": "1.A", "k2": "2.A", "oceangpt": "2.A", "geogalactica": "2.A", "urbanclip": "3.D",
+}
+
+
+@pytest.mark.parametrize("rid, code", sorted(SURVEY_TYPES.items()))
+def test_survey_named_types(by_id, rid, code):
+    assert code in by_id[rid].architecture
+
+
+def test_weather_models_have_no_forced_type(by_id):
+    for rid in ("fourcastnet", "pangu-weather", "graphcast"):
+        assert by_id[rid].architecture == [], rid
+
+
+def test_split_domains(by_id):
+    assert by_id["biomistral"].domains == ["medicine"]
+    assert "biology" in by_id["esm-2"].domains and "medicine" not in by_id["esm-2"].domains
+    assert "medicine" in by_id["gatortron"].domains
+    assert "materials" in by_id["matscibert"].domains
+
+
+def test_medicine_lists_medical_models_not_protein_or_dna(cli):
+    records = json.loads(cli("list", "--domain", "medicine", "--json").stdout)
+    ids = {r["id"] for r in records}
+    assert {"biomistral", "meditron", "gatortron", "med-palm", "llava-med", "chexzero"} <= ids
+    assert not ids & {"esm-2", "dnabert", "protgpt2", "nucleotide-transformer", "rna-fm", "scbert"}
+
+
+@pytest.mark.parametrize("domain, minimum", [("law", 15), ("finance", 15), ("code", 15), ("education", 6)])
+def test_specialized_fields_are_maps(cli, domain, minimum):
+    records = json.loads(cli("list", "--domain", domain, "--json").stdout)
+    assert len(records) >= minimum
+    for r in records:
+        assert r["paper"] or r["models"] or r["github"] or r["sources"], r["id"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["SaulLM-7B", "LawLLM", "LegalGPT", "Faxin", "BloombergGPT", "FinGPT", "ChatGPT Edu", "Codex",
+     "StarCoder", "Code Llama", "CodeGeeX", "AlphaCode", "CodeGen", "ChemCrow", "MolecularGPT",
+     "LEGAL-BERT", "ChatLaw", "DISC-LawLLM", "FinBERT-Yang", "FinMA", "XuanYuan", "InvestLM",
+     "CodeBERT", "CodeT5", "InCoder", "SantaCoder", "StarCoder2", "WizardCoder", "DeepSeek-Coder", "Qwen2.5-Coder"],
+)
+def test_seed_and_field_models_resolve(catalog, name):
+    Index.build(catalog.records).resolve(name)
+
+
+def test_kinds_keep_filters_honest(by_id, catalog):
+    names = {r.name: r for r in catalog.records}
+    assert names["ChemCrow"].kind == "agent"
+    assert names["ChatGPT Edu"].kind == "service"
+
+
+def test_biomistral_citation(cli):
+    from pybtex.database import parse_string
+
+    out = cli("cite", "biomistral").stdout
+    entry = next(iter(parse_string(out, "bibtex").entries.values()))
+    assert entry.type == "inproceedings"
+    assert "Findings" in entry.fields["booktitle"] and "ACL 2024" in entry.fields["booktitle"]
+    assert entry.fields["year"] == "2024"
+    surnames = [" ".join(p.last_names) for p in entry.persons["author"]]
+    assert surnames == ["Labrak", "Bazoge", "Morin", "Gourraud", "Rouvier", "Dufour"]
+
+
+def test_validate_passes_on_the_bundled_catalog(cli):
+    result = cli("validate")
+    assert result.exit_code == 0, result.stdout[-2000:]
+    assert "0 problems" in result.stderr
+
+
+def test_medicine_bibliography_is_clean(cli):
+    """No duplicate keys and every field the entry type requires, checked by pybtex's plain style."""
+    from pybtex.database import parse_string
+    from pybtex.style.formatting.plain import Style
+
+    out = cli("list", "--domain", "medicine", "--format", "bibtex").stdout
+    data = parse_string(out, "bibtex")  # strict: raises on a duplicate key
+    n = len(json.loads(cli("list", "--domain", "medicine", "--json").stdout))
+    assert len(data.entries) == n
+    list(Style().format_entries(data.entries.values()))  # raises FieldIsMissing
