@@ -212,6 +212,8 @@ def apply(record: dict, patch: dict) -> dict:
             out["sources"] = record["sources"] + value
         elif key == "notes":
             out["notes"] = {**record["notes"], **value}
+        elif key == "doi" and value is None:
+            continue  # "not found" in an overlay must not erase the DOI the list's link carries
         else:
             out[key] = value
     return out

@@ -53,6 +53,8 @@ def test_all_upstream_entries_with_list_fields_unchanged(importer, by_id):
         record = by_id[entry["id"]]
         for field in ("name", "title", "venue", "year", "paper", "arxiv", "github", "models", "section", "subsection"):
             assert getattr(record, field) == entry[field], (entry["id"], field)
+        if entry["doi"]:
+            assert record.doi == entry["doi"], entry["id"]
         assert [s.model_dump() for s in record.sizes] == entry["sizes"], entry["id"]
         assert set(entry["aliases"]) <= set(record.aliases), entry["id"]
 
