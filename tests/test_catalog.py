@@ -70,7 +70,7 @@ def test_names_split_and_twins_kept_apart(by_id):
 def test_every_record_is_classified(catalog):
     for r in catalog.records:
         assert r.domains and r.modalities, r.id
-        assert r.citation is not None, r.id
+        assert r.citation is not None or "citation" in r.unverified, r.id
         assert r.sources, r.id
 
 

@@ -91,12 +91,17 @@ def test_missing_path(cli, tmp_path):
 
 
 def test_validate_a_user_file(cli, tmp_path):
-    ok = write(tmp_path / "ok.json", [MINE])
+    ok = write(tmp_path / "ok.json", [{**MINE, "unverified": ["citation"]}])
     assert cli("validate", str(ok)).exit_code == 0
     bad = write(tmp_path / "bad.json", [{**MINE, "sizes": [{"label": "7B", "parameters": 8}]}])
     result = cli("validate", str(bad))
     assert result.exit_code == 1
     assert "my-model: sizes.0.parameters: 8 does not match label '7B'" in result.stdout
+
+
+def test_validate_wants_a_citation_or_a_reason(cli, tmp_path):
+    result = cli("validate", str(write(tmp_path / "m.json", [MINE])))
+    assert result.exit_code == 1 and "my-model: citation: no citation" in result.stdout
 
 
 def test_validate_finds_same_paper_and_key_collisions(cli, tmp_path):
@@ -112,4 +117,4 @@ def test_validate_finds_same_paper_and_key_collisions(cli, tmp_path):
 
 def test_validate_reports_verified_share(cli):
     result = cli("validate", str(MINI))
-    assert "citations, 2 verified" in result.stderr
+    assert "2 verified" in result.stderr

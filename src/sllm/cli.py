@@ -356,7 +356,8 @@ def validate(
         emit(f"{problem}\n")
     pct = 100.0 * report.verified / report.citations if report.citations else 0.0
     summary = (
-        f"{report.records} records in {len(report.files)} files; {report.citations} citations, "
+        f"{report.records} records in {len(report.files)} files; {report.citations} citations "
+        f"({report.records - report.citations} records without one), "
         f"{report.verified} verified ({pct:.1f}%); {len(report.problems)} problems"
     )
     note(summary)

@@ -125,6 +125,8 @@ def _record(name: str, r: Record, report: Report) -> None:
                 _p(report, name, r, f"{fld}.{i}", f"not a URL: {url!r}")
     c = r.citation
     if c is None:
+        if "citation" not in r.unverified:
+            _p(report, name, r, "citation", "no citation: add one, or list 'citation' in unverified and say why in notes")
         return
     report.citations += 1
     if c.verified:
