@@ -112,3 +112,12 @@ def test_export_filters(mini):
 def test_views_reject_bad_filters(mini):
     for cmd in ("stats", "taxonomy", "timeline", "export"):
         assert mini(cmd, "--domain", "astrology").exit_code == 2
+
+
+def test_shell_completion_of_values_and_names():
+    from conftest import run_sllm
+
+    domains = run_sllm(env={"_SLLM_COMPLETE": "complete_bash", "COMP_WORDS": "sllm list --domain me", "COMP_CWORD": "3"})
+    assert domains.stdout.split() == ["medicine"]
+    names = run_sllm(env={"_SLLM_COMPLETE": "complete_bash", "COMP_WORDS": "sllm show biomis", "COMP_CWORD": "2"})
+    assert "biomistral" in names.stdout.split()

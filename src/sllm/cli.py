@@ -89,6 +89,36 @@ def _loads_catalog(func: Callable) -> Callable:
     return wrapper
 
 
+def _complete_from(values):
+    def complete(incomplete: str):
+        return [v for v in values if v.startswith(incomplete.lower())]
+
+    return complete
+
+
+def _complete_names(incomplete: str):
+    """Model ids for shell completion, from the bundled catalog (and $SLLM_CATALOG)."""
+    from .catalog import CatalogError, load
+
+    try:
+        records = load()
+    except CatalogError:
+        return []
+    prefix = incomplete.lower()
+    return sorted(r.id for r in records.records if r.id.startswith(prefix))
+
+
+def _vocab_completions():
+    from .vocab import DOMAINS, KINDS, MODALITIES, TYPES
+
+    return {
+        "domain": _complete_from(DOMAINS),
+        "modality": _complete_from(MODALITIES),
+        "type": _complete_from([t.lower() for t in TYPES] + list(TYPES) + ["1", "2", "3"]),
+        "kind": _complete_from(KINDS),
+    }
+
+
 _FILTERS = [
     ("domain", Optional[list[str]], None, ("--domain", "-d"), "Domain, e.g. medicine, chem, law (repeat for OR)."),
     ("modality", Optional[list[str]], None, ("--modality", "-m"), "Modality, e.g. vision, protein, dna."),
@@ -107,10 +137,12 @@ _FILTERS = [
 
 def _filtered(func: Callable) -> Callable:
     """Add the shared filter options of ``list`` to a command; pass it a Query."""
+    completions = _vocab_completions()
     extra = [
         inspect.Parameter(
             name, inspect.Parameter.KEYWORD_ONLY, default=default,
-            annotation=Annotated[ann, typer.Option(*flags, help=help_, rich_help_panel="Filters")],
+            annotation=Annotated[ann, typer.Option(*flags, help=help_, rich_help_panel="Filters",
+                                                   autocompletion=completions.get(name))],
         )
         for name, ann, default, flags, help_ in _FILTERS
     ]
@@ -235,7 +267,8 @@ def _resolve(records, name: str):
 @app.command()
 @_loads_catalog
 def show(
-    name: Annotated[str, typer.Argument(help="Model name, alias or id; typos are forgiven.")],
+    name: Annotated[str, typer.Argument(help="Model name, alias or id; typos are forgiven.",
+                                        autocompletion=_complete_names)],
     records,
     as_json: JsonOpt = False,
 ) -> None:
@@ -265,7 +298,7 @@ def _warn_citations(records) -> None:
 @app.command()
 @_loads_catalog
 def cite(
-    names: Annotated[list[str], typer.Argument(help="Model names, aliases or ids.")],
+    names: Annotated[list[str], typer.Argument(help="Model names, aliases or ids.", autocompletion=_complete_names)],
     records,
     fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, text or markdown.")] = "bibtex",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Append new BibTeX entries to this file.")] = None,
