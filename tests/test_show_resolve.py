@@ -7,7 +7,7 @@ import json
 import pytest
 
 from sllm.records import Record
-from sllm.resolve import Ambiguous, Index, NotFound, normalize
+from sllm.resolve import Ambiguous, BadName, Index, NotFound, normalize
 
 
 def rec(rid: str, name: str, aliases=()) -> Record:
@@ -61,7 +61,7 @@ def test_no_match_suggests(index):
 
 @pytest.mark.parametrize("query", ["", "   ", "---"])
 def test_empty_names(index, query):
-    with pytest.raises(NotFound):
+    with pytest.raises(BadName):
         index.resolve(query)
 
 

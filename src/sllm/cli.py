@@ -248,7 +248,7 @@ def _print_table(chosen) -> None:
 
 
 def _resolve(records, name: str):
-    from .resolve import Ambiguous, Index, ResolveError
+    from .resolve import Ambiguous, BadName, Index, ResolveError
 
     try:
         match = Index.build(records).resolve(name)
@@ -257,6 +257,8 @@ def _resolve(records, name: str):
         for r in exc.candidates:
             sys.stderr.write(f"  {r.id:<28} {r.name} ({r.year or '?'}) {r.title or ''}\n")
         raise typer.Exit(1) from None
+    except BadName as exc:
+        fail(str(exc), code=2)
     except ResolveError as exc:
         fail(str(exc), code=1)
     if match.how == "fuzzy":

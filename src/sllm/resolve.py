@@ -51,6 +51,10 @@ class NotFound(ResolveError):
     pass
 
 
+class BadName(ResolveError):
+    """Not a name at all (empty, only punctuation, absurdly long): a usage error."""
+
+
 @dataclass
 class Match:
     record: Record
@@ -79,14 +83,14 @@ class Index:
     def resolve(self, query: str) -> Match:
         text = query.strip()
         if not text:
-            raise NotFound(query, "empty model name: give a name, alias or id (try 'sllm search TEXT')")
+            raise BadName(query, "empty model name: give a name, alias or id (try 'sllm search TEXT')")
         if len(text) > MAX_QUERY:
-            raise NotFound(query, f"model name is {len(text)} characters long; names are under {MAX_QUERY}")
+            raise BadName(query, f"model name is {len(text)} characters long; names are under {MAX_QUERY}")
         if text in self.ids:
             return Match(self.records[self.ids[text]], "id")
         key = normalize(text)
         if not key:
-            raise NotFound(query, f"'{shown(query)}' has no letters or digits: give a model name")
+            raise BadName(query, f"'{shown(query)}' has no letters or digits: give a model name")
         hit = self._exact(query, key)
         if hit:
             return hit
