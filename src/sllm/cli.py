@@ -415,6 +415,20 @@ def _human():
     return out, out.is_terminal and not os.environ.get("NO_COLOR")
 
 
+def _present(data, as_json: bool, empty: bool, empty_note: str, draw: str) -> None:
+    """The shared ending of the overview commands: JSON, a note, or a rich drawing."""
+    if as_json:
+        _json_out(data)
+        return
+    if empty:
+        note(empty_note)
+        return
+    from . import tables
+
+    out, fancy = _human()
+    out.print(getattr(tables, draw)(data, fancy=fancy))
+
+
 @app.command()
 @_loads_catalog
 @_filtered
@@ -512,16 +526,8 @@ def tree(
     if not tokens(family):
         fail(f"backbone '{shown(family)}' has no letters or digits: use a family name such as llama or bert")
     data = lineage(select(records, query), family, depth=depth)
-    if as_json:
-        _json_out(data)
-        return
-    if not data["children"]:
-        note(f"no catalogued model names a backbone of the '{shown(family)}' family")
-        return
-    from .tables import tree_view
-
-    out, fancy = _human()
-    out.print(tree_view(data, fancy=fancy))
+    _present(data, as_json, not data["children"],
+             f"no catalogued model names a backbone of the '{shown(family)}' family", "tree_view")
 
 
 @app.command()
@@ -533,16 +539,7 @@ def timeline(query, records, as_json: JsonOpt = False) -> None:
     from .views import timeline as per_year
 
     data = per_year(select(records, query))
-    if as_json:
-        _json_out(data)
-        return
-    if not data:
-        note("no dated models match these filters")
-        return
-    from .tables import timeline_chart
-
-    out, fancy = _human()
-    out.print(timeline_chart(data, fancy=fancy))
+    _present(data, as_json, not data, "no dated models match these filters", "timeline_chart")
 
 
 @app.command()
