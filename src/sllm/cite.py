@@ -14,9 +14,9 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from .records import Citation, Record
+from .records import Citation
 
 VERBATIM = {"doi", "url", "eprint"}
 FIELD_ORDER = (
@@ -253,11 +253,3 @@ def _atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
-
-
-def citations_of(records: Iterable[Record]) -> tuple[list[Citation], list[Record]]:
-    """The citations of the records that have one, and the records that have none."""
-    have, missing = [], []
-    for r in records:
-        (have if r.citation else missing).append(r.citation if r.citation else r)
-    return have, missing  # type: ignore[return-value]

@@ -156,9 +156,7 @@ def _filtered(func: Callable) -> Callable:
 
         given = {n: kwargs.pop(n, None) for n in names}
         try:
-            query = build(**{k: (v if v is not None else ()) if k in
-                             ("domain", "modality", "type", "backbone", "size", "year", "kind") else v
-                             for k, v in given.items()})
+            query = build(**given)
         except QueryError as exc:
             fail(str(exc))
         return func(*args, query=query, **kwargs)

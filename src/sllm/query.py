@@ -113,20 +113,26 @@ def family_match(query: Sequence[str], backbone: Sequence[str]) -> bool:
 
 
 def build(
-    domain: Iterable[str] = (),
-    modality: Iterable[str] = (),
-    type: Iterable[str] = (),
-    backbone: Iterable[str] = (),
-    size: Iterable[str] = (),
+    domain: Iterable[str] | None = (),
+    modality: Iterable[str] | None = (),
+    type: Iterable[str] | None = (),
+    backbone: Iterable[str] | None = (),
+    size: Iterable[str] | None = (),
     min_size: str | None = None,
     max_size: str | None = None,
-    year: Iterable[int] = (),
+    year: Iterable[int] | None = (),
     since: int | None = None,
     until: int | None = None,
-    kind: Iterable[str] = (),
+    kind: Iterable[str] | None = (),
     open_weights: bool | None = None,
 ) -> Query:
-    """A :class:`Query` from user input, or :class:`QueryError` naming the bad value."""
+    """A :class:`Query` from user input, or :class:`QueryError` naming the bad value.
+
+    ``None`` for a repeatable option means "not given", as the CLI passes it.
+    """
+    domain, modality, type, backbone, size, year, kind = (
+        tuple(v or ()) for v in (domain, modality, type, backbone, size, year, kind)
+    )
     try:
         domains = frozenset(resolve("domain", d) for d in domain)
         modalities = frozenset(resolve("modality", m) for m in modality)

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Callable, Sequence
 
 from .records import Record
-from .sizes import format_parameters
 
 MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "bibtex", "ids")
 FORMATS = ("table",) + MACHINE_FORMATS
@@ -115,15 +113,3 @@ RENDERERS: dict[str, Callable[[Sequence[Record]], str]] = {
     "bibtex": to_bibtex,
     "ids": to_ids,
 }
-
-
-def sizes_text(r: Record) -> str:
-    return ", ".join(s.label for s in r.sizes)
-
-
-def largest(r: Record) -> str:
-    return format_parameters(r.max_parameters) if r.max_parameters else ""
-
-
-def empty_json() -> str:
-    return json.dumps([]) + "\n"

@@ -17,6 +17,7 @@ from typing import Sequence
 
 from .catalog import CatalogError, Problem, load_file
 from .records import URL_PATTERN, Record
+from .resolve import normalize
 from .sizes import NAMED, SizeError, is_moe_label, parse_size
 
 _URL = re.compile(URL_PATTERN)
@@ -67,10 +68,6 @@ def _ids(located, report: Report) -> None:
             seen[r.id] = name
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
 def _same_paper(located, report: Report) -> None:
     """Two records for one paper are allowed only when both say why (notes.same_paper)."""
     groups: dict[str, list[tuple[str, Record]]] = defaultdict(list)
@@ -81,7 +78,7 @@ def _same_paper(located, report: Report) -> None:
         if r.doi:
             marks.add("DOI " + r.doi.casefold())
         if r.title:
-            marks.add("title " + _norm(r.title))
+            marks.add("title " + normalize(r.title))
         for m in marks:
             groups[m].append((name, r))
     reported = set()
