@@ -76,3 +76,20 @@ def test_non_utf8_argument():
     assert result.returncode == 1  # a name that matches nothing, said in one line
     assert b"no model matches" in result.stderr and b"Traceback" not in result.stderr
     assert result.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["list", "--year", "abc"], "Invalid value for '--year': 'abc' is not a whole number"),
+        (["list", "--since", "20x"], "Invalid value for '--since': '20x' is not a whole number"),
+        (["list", "--limit", "1.5"], "'1.5' is not a whole number"),
+        (["list", "--limit", "-3"], "-3 is below the minimum, 0"),
+        (["search", "bert", "--limit", "0"], "0 is below the minimum, 1"),
+    ],
+)
+def test_bad_numbers_are_named_in_one_line(args, expected):
+    result = run_sllm(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and expected in result.stderr, result.stderr

@@ -16,10 +16,12 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from . import __version__
+from .cliparams import PlainGroup
 from .messages import shown
 
 app = typer.Typer(
     name="sllm",
+    cls=PlainGroup,
     help="Look up domain-specific and scientific language models, offline.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -566,10 +568,28 @@ def export(
 
 # --- entry point ---------------------------------------------------------------
 
+def _only(name: str) -> typer.Typer:
+    """The app with just command ``name``: typer builds every registered command's
+    parameters on each run, and one command is all a run needs."""
+    import copy
+
+    single = copy.copy(app)
+    single.registered_commands = [c for c in app.registered_commands if _name_of(c) == name]
+    return single
+
+
+def _name_of(info) -> str:
+    return info.name or info.callback.__name__.replace("_", "-")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app; usage errors become one line on stderr with exit code 2."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    runner = app
+    if args and args[0] in {_name_of(c) for c in app.registered_commands} and "_SLLM_COMPLETE" not in os.environ:
+        runner = _only(args[0])
     try:
-        rv = app(args=argv, prog_name="sllm", standalone_mode=False)
+        rv = runner(args=args, prog_name="sllm", standalone_mode=False)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
