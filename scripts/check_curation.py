@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from pydantic import ValidationError  # noqa: E402
 
 import import_awesome  # noqa: E402
-from sllm.records import Record  # noqa: E402
+from sllm.records import validate  # noqa: E402
 
 
 def _records(path: Path) -> list[dict]:
@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
         records = _records(Path(name))
         for raw in records:
             try:
-                Record.model_validate(raw)
+                validate(raw)
             except ValidationError as exc:
                 for err in exc.errors():
                     loc = ".".join(str(p) for p in err["loc"])

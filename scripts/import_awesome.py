@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sllm.records import Record, size_from_label  # noqa: E402
+from sllm.records import as_data, size_from_label, validate  # noqa: E402
 
 UPSTREAM = ROOT / "curation" / "upstream" / "awesome-scientific-language-models.md"
 UPSTREAM_URL = "https://github.com/yuzhimanhua/Awesome-Scientific-Language-Models"
@@ -129,7 +129,7 @@ def _entry(m: re.Match, link_line: str, section: str | None, subsection: str | N
             if label:
                 size_label, _, extra = (p.strip() for p in label.partition(","))
                 if size_label not in [s["label"] for s in sizes]:
-                    sizes.append(size_from_label(size_label).model_dump())
+                    sizes.append(as_data(size_from_label(size_label)))
                 if extra in KNOWN_BACKBONES and extra not in backbones:
                     backbones.append(extra)
     # Hugging Face links first: they are what most users can load directly.
@@ -237,7 +237,7 @@ def build(skeleton: bool = False) -> list[dict]:
         merged = apply(record, overlays.get(record["id"], {}))
         # Round-trip through the model: the catalog is written in contract order
         # and nothing invalid is written at all.
-        out.append(Record.model_validate(merged).contract())
+        out.append(validate(merged).contract())
     return out
 
 

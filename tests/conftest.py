@@ -19,6 +19,13 @@ MINI = DATA / "mini.json"
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """One cache folder for the whole run, never the user's own."""
+    os.environ["SLLM_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("SLLM_NO_CACHE", None)
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     monkeypatch.delenv("SLLM_CATALOG", raising=False)

@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 
 from sllm.catalog import bundled_files, load
+from sllm.records import as_data
 from sllm.resolve import Index
 
 SCRIPTS = REPO / "scripts"
@@ -55,7 +56,7 @@ def test_all_upstream_entries_with_list_fields_unchanged(importer, by_id):
             assert getattr(record, field) == entry[field], (entry["id"], field)
         if entry["doi"]:
             assert record.doi == entry["doi"], entry["id"]
-        assert [s.model_dump() for s in record.sizes] == entry["sizes"], entry["id"]
+        assert [as_data(s) for s in record.sizes] == entry["sizes"], entry["id"]
         assert set(entry["aliases"]) <= set(record.aliases), entry["id"]
 
 

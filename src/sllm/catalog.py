@@ -2,19 +2,19 @@
 
 Each file is parsed and validated in one pass by pydantic-core
 (``TypeAdapter.validate_json``): no Python loop touches a record on the happy path.
-Only when a file is bad do we parse it again to say which record and field.
+Only when a file is bad do we parse it again to say which record and field. A
+file validated before, and unchanged since, comes from the cache (``cache``).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .records import Record
+from . import cache
+from .records import Record, adapter
 
 #: A user catalog larger than this is refused rather than read into memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -70,13 +70,6 @@ def bundled_files() -> list[Path]:
     return sorted(bundled_dir().glob("*.json"))
 
 
-@lru_cache(maxsize=1)
-def _adapter():
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(list[Record])
-
-
 def expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Files as given; folders as the ``*.json`` files directly inside them."""
     out: list[Path] = []
@@ -104,26 +97,28 @@ def env_paths() -> list[str]:
 
 def load_file(path: Path) -> list[Record]:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CatalogError([Problem(str(path), None, None, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
-        data = path.read_bytes()
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            raise CatalogError([Problem(str(path), None, None,
+                                        f"file is {stat.st_size} bytes; the limit is {MAX_FILE_BYTES}")])
+        return cache.records(path, stat, lambda data: parse(data, str(path)))
     except OSError as exc:
         raise CatalogError([Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]) from None
-    return parse(data, str(path))
 
 
 def parse(data: bytes, name: str) -> list[Record]:
     from pydantic import ValidationError
 
     try:
-        return _adapter().validate_json(data)
+        return adapter().validate_json(data)
     except ValidationError as exc:
         raise CatalogError(_explain(exc, data, name)) from None
 
 
 def _explain(exc, data: bytes, name: str) -> list[Problem]:
     """Turn pydantic's error locations into file / record id / field."""
+    import json
+
     try:
         raw = json.loads(data)
     except (ValueError, RecursionError) as err:
@@ -151,7 +146,7 @@ def _message(err: dict) -> str:
     if err["type"] == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"unknown value {err.get('input')!r}; expected one of {expected}"
-    if err["type"] == "extra_forbidden":
+    if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         return "unknown field"
     return msg[0].lower() + msg[1:] if msg else msg
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .records import Citation
+from .records import Citation, as_data
 
 VERBATIM = {"doi", "url", "eprint"}
 FIELD_ORDER = (
@@ -77,7 +77,7 @@ def entry(c: Citation):
     from pybtex.database import Entry, Person
 
     fields: dict[str, str] = {}
-    data = c.model_dump(exclude_none=True)
+    data = {k: v for k, v in as_data(c).items() if v is not None}
     for name in FIELD_ORDER:
         value = data.get(name)
         if value is None:

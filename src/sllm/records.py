@@ -1,14 +1,17 @@
 """Typed catalog records: the contract that ``--json`` prints.
 
-Vocabulary fields are ``Literal`` types so that pydantic-core checks them while it
-parses the JSON, in one pass, instead of a Python loop over every record.
+Records are frozen dataclasses, and pydantic validates them: vocabulary fields are
+``Literal`` types and constraints are ``Rule`` marks, all checked by pydantic-core
+while it parses a file's JSON, in one pass. The classes themselves import nothing
+of pydantic, so a run that reads its records from the validated cache (see
+``cache``) never builds pydantic's schema.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Optional
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Optional
 
 from .sizes import SizeError, is_moe_label, parse_size
 from .vocab import DOMAINS, MODALITIES, TYPES
@@ -31,35 +34,66 @@ ARXIV_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
 URL_PATTERN = r"^https?://[^\s]+$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 
-Url = Field(pattern=URL_PATTERN)
+#: Unknown keys are an error: a misspelt field must not vanish silently.
+_STRICT = {"extra": "forbid"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Rule:
+    """A constraint on one field, applied by pydantic-core when a file is validated."""
+
+    pattern: Optional[str] = None
+    min_length: Optional[int] = None
+    max_length: Optional[int] = None
+    gt: Optional[int] = None
+    ge: Optional[int] = None
+    le: Optional[int] = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        for key in ("pattern", "min_length", "max_length", "gt", "ge", "le"):
+            value = getattr(self, key)
+            if value is not None:
+                schema[key] = value
+        return schema
 
 
-class Size(_Strict):
+Url = Annotated[str, Rule(pattern=URL_PATTERN)]
+Doi = Annotated[str, Rule(pattern=DOI_PATTERN)]
+Arxiv = Annotated[str, Rule(pattern=ARXIV_PATTERN)]
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
     """A released size: the label as published, the count as an integer."""
 
-    label: str = Field(min_length=1, max_length=40)
-    parameters: Optional[int] = Field(default=None, gt=0)
+    __pydantic_config__ = _STRICT
+
+    label: Annotated[str, Rule(min_length=1, max_length=40)]
+    parameters: Optional[Annotated[int, Rule(gt=0)]] = None
 
 
-class Source(_Strict):
+@dataclass(frozen=True, slots=True)
+class Source:
     """Where a record's facts were read, and which facts."""
 
-    url: str = Field(pattern=URL_PATTERN)
-    facts: list[str] = Field(default_factory=list)
+    __pydantic_config__ = _STRICT
+
+    url: Url
+    facts: list[str] = field(default_factory=list)
 
 
-class Citation(_Strict):
+@dataclass(frozen=True, slots=True)
+class Citation:
     """A BibTeX entry kept as structured fields, rendered by pybtex on demand."""
 
+    __pydantic_config__ = _STRICT
+
     type: EntryType
-    key: str = Field(pattern=r"^[A-Za-z0-9._:\-]+$", max_length=80)
-    authors: list[str] = Field(min_length=1)
-    title: str = Field(min_length=1)
-    year: int = Field(ge=1900, le=2100)
+    key: Annotated[str, Rule(pattern=r"^[A-Za-z0-9._:\-]+$", max_length=80)]
+    authors: Annotated[list[str], Rule(min_length=1)]
+    title: Annotated[str, Rule(min_length=1)]
+    year: Annotated[int, Rule(ge=1900, le=2100)]
     journal: Optional[str] = None
     booktitle: Optional[str] = None
     volume: Optional[str] = None
@@ -72,43 +106,46 @@ class Citation(_Strict):
     month: Optional[str] = None
     note: Optional[str] = None
     howpublished: Optional[str] = None
-    doi: Optional[str] = Field(default=None, pattern=DOI_PATTERN)
-    eprint: Optional[str] = Field(default=None, pattern=ARXIV_PATTERN)
+    doi: Optional[Doi] = None
+    eprint: Optional[Arxiv] = None
     archiveprefix: Optional[str] = None
     primaryclass: Optional[str] = None
-    url: Optional[str] = Field(default=None, pattern=URL_PATTERN)
+    url: Optional[Url] = None
     #: False until every field above was read in a primary source.
     verified: bool = False
 
 
-class Record(_Strict):
-    id: str = Field(pattern=ID_PATTERN, max_length=80)
-    name: str = Field(min_length=1, max_length=200)
-    aliases: list[str] = Field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class Record:
+    __pydantic_config__ = _STRICT
+
+    id: Annotated[str, Rule(pattern=ID_PATTERN, max_length=80)]
+    name: Annotated[str, Rule(min_length=1, max_length=200)]
+    aliases: list[str] = field(default_factory=list)
     kind: Kind = "model"
-    domains: list[Domain] = Field(default_factory=list)
-    modalities: list[Modality] = Field(default_factory=list)
-    architecture: list[ArchType] = Field(default_factory=list)
-    backbones: list[str] = Field(default_factory=list)
-    sizes: list[Size] = Field(default_factory=list)
-    year: Optional[int] = Field(default=None, ge=1950, le=2100)
+    domains: list[Domain] = field(default_factory=list)
+    modalities: list[Modality] = field(default_factory=list)
+    architecture: list[ArchType] = field(default_factory=list)
+    backbones: list[str] = field(default_factory=list)
+    sizes: list[Size] = field(default_factory=list)
+    year: Optional[Annotated[int, Rule(ge=1950, le=2100)]] = None
     venue: Optional[str] = None
     title: Optional[str] = None
-    paper: Optional[str] = Field(default=None, pattern=URL_PATTERN)
-    arxiv: Optional[str] = Field(default=None, pattern=ARXIV_PATTERN)
-    doi: Optional[str] = Field(default=None, pattern=DOI_PATTERN)
-    github: list[str] = Field(default_factory=list)
-    models: list[str] = Field(default_factory=list)
+    paper: Optional[Url] = None
+    arxiv: Optional[Arxiv] = None
+    doi: Optional[Doi] = None
+    github: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
     open_weights: Optional[bool] = None
     citation: Optional[Citation] = None
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     #: Where the record sits in the upstream list it was imported from, if any.
     section: Optional[str] = None
     subsection: Optional[str] = None
     #: Fields left empty (or kept) because no source could confirm them.
-    unverified: list[str] = Field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
     #: Why a judgement call (domain, type, backbone, ...) was made: field -> reason.
-    notes: dict[str, str] = Field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_parameters(self) -> Optional[int]:
@@ -117,7 +154,27 @@ class Record(_Strict):
 
     def contract(self) -> dict:
         """The JSON-ready dict of the contract, keys in their documented order."""
-        return self.model_dump(mode="json")
+        return as_data(self)
+
+
+def as_data(value: Any) -> Any:
+    """Records (or lists of them) as plain dicts and lists, in field order."""
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value)
+
+
+@lru_cache(maxsize=None)
+def adapter(kind: Any = None) -> Any:
+    """pydantic's validator for a list of records (or for ``kind``), built once."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[Record] if kind is None else kind)
+
+
+def validate(data: dict) -> Record:
+    """One record from a dict, checked as strictly as a catalog file."""
+    return adapter(Record).validate_python(data)
 
 
 def size_from_label(label: str) -> Size:

@@ -6,8 +6,6 @@ never touch rich, so ``--json`` pays nothing for the table renderer.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Callable, Sequence
 
 from .records import Record
@@ -21,23 +19,24 @@ CSV_COLUMNS = (
 )
 
 
-def _adapter():
-    from pydantic import TypeAdapter
+def _json(value, indent: int | None = None) -> str:
+    # pydantic-core serializes dataclasses in Rust, in field (= contract) order,
+    # without building any schema.
+    from pydantic_core import to_json
 
-    return TypeAdapter(list[Record])
+    return to_json(value, indent=indent).decode("utf-8")
 
 
 def to_json(records: Sequence[Record]) -> str:
-    # pydantic-core serializes the whole list in Rust, in contract key order.
-    return _adapter().dump_json(list(records), indent=2).decode("utf-8") + "\n"
+    return _json(list(records), indent=2) + "\n"
 
 
 def to_json_one(record: Record) -> str:
-    return record.model_dump_json(indent=2) + "\n"
+    return _json(record, indent=2) + "\n"
 
 
 def to_jsonl(records: Sequence[Record]) -> str:
-    return "".join(r.model_dump_json() + "\n" for r in records)
+    return "".join(_json(r) + "\n" for r in records)
 
 
 def to_ids(records: Sequence[Record]) -> str:
@@ -71,6 +70,9 @@ def _cells(r: Record) -> dict[str, str]:
 
 def to_csv(records: Sequence[Record]) -> str:
     """Lists are joined with '; ' so that one model stays one row."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
