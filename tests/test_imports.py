@@ -67,5 +67,9 @@ def test_commands_import_only_what_they_need(args, allowed):
     assert result["schema"] == [], result["schema"]
 
 
-def test_table_output_does_need_rich():
-    assert "rich" in loaded(["list", "--domain", "law"])["heavy"]
+def test_the_list_table_does_without_rich():
+    assert loaded(["list", "--domain", "law"])["heavy"] == []
+
+
+def test_panels_do_need_rich():
+    assert "rich" in loaded(["show", "biomistral"])["heavy"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -64,14 +65,14 @@ def test_no_color_and_pipes_are_plain():
         assert "\x1b[" not in result.stdout and "TestBERT-Med" in result.stdout
 
 
-def test_no_color_on_a_terminal():
-    """Under a real pseudo-terminal NO_COLOR still removes every escape code."""
+def _on_a_terminal(env: dict) -> str:
+    """The list table as a real pseudo-terminal shows it."""
     pty = pytest.importorskip("pty")
     cmd = [*sllm_exe(), "list", "--catalog", str(MINI), "--no-bundled"]
     pid, fd = pty.fork()
     if pid == 0:  # child
-        os.environ["NO_COLOR"] = "1"
-        os.environ["COLUMNS"] = "100"
+        os.environ.pop("NO_COLOR", None)
+        os.environ.update({"COLUMNS": "100", "TERM": "xterm", **env})
         os.execvp(cmd[0], cmd)
     chunks = []
     while True:
@@ -83,18 +84,33 @@ def test_no_color_on_a_terminal():
             break
         chunks.append(data)
     os.waitpid(pid, 0)
-    out = b"".join(chunks).decode()
+    return b"".join(chunks).decode()
+
+
+def test_no_color_on_a_terminal():
+    """Under a real pseudo-terminal NO_COLOR still removes every escape code."""
+    out = _on_a_terminal({"NO_COLOR": "1"})
     assert "TestBERT-Med" in out
-    assert "\x1b[3" not in out and "\x1b[1m" not in out
+    assert "\x1b[" not in out
+
+
+def test_a_terminal_gets_colour_a_rule_and_a_count():
+    out = _on_a_terminal({})
+    assert "\x1b[1;36mTestBERT-Med\x1b[0m" in out
+    assert "─" in out
+    assert re.search(r"\d+ models", out)
 
 
 def test_narrow_terminal_wraps_names_instead_of_cutting(tmp_path):
     result = run_sllm("list", "--catalog", str(MINI), "--no-bundled", env={"COLUMNS": "40"})
     assert result.returncode == 0
-    text = result.stdout
-    assert "…" not in text
-    # The long name survives, possibly folded over lines.
-    assert "MedLlama" in text and "Fixture" in text
+    lines = result.stdout.splitlines()
+    assert "…" not in result.stdout
+    assert all(len(line) <= 40 for line in lines)
+    # The long name survives whole, folded down its column.
+    name_width = lines[0].index("Year")
+    column = "".join(line[:name_width] for line in lines).replace(" ", "")
+    assert "MedLlamaFixture" in column
 
 
 def test_ctrl_c_exits_130_without_traceback(tmp_path):

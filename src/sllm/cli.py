@@ -235,16 +235,16 @@ def list_(
 def _print_table(chosen) -> None:
     if not chosen:
         return
-    from .tables import console, records_table
+    import shutil
 
-    out = console()
-    fancy = out.is_terminal and not os.environ.get("NO_COLOR")
-    try:
-        out.print(records_table(chosen, fancy=out.is_terminal))
-        if out.is_terminal:
-            console(stderr=True).print(f"{len(chosen)} model{'s' if len(chosen) != 1 else ''}", style="dim" if fancy else "")
-    except BrokenPipeError:
-        emit("")
+    from .render import to_table
+
+    terminal = sys.stdout.isatty()
+    colour = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    emit(to_table(chosen, shutil.get_terminal_size().columns, styled=colour, rule=terminal))
+    if terminal:
+        count = f"{len(chosen)} model{'s' if len(chosen) != 1 else ''}"
+        sys.stderr.write(f"\x1b[2m{count}\x1b[0m\n" if colour else f"{count}\n")
 
 
 def _resolve(records, name: str):

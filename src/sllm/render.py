@@ -1,7 +1,8 @@
 """Rendering records: one function per format, each importing only what it needs.
 
-Machine formats (json, jsonl, csv, ids, markdown, bibtex) return plain strings and
-never touch rich, so ``--json`` pays nothing for the table renderer.
+Every format returns a plain string and none touches rich: machine formats
+(json, jsonl, csv, ids, markdown, bibtex) are data, and the table of ``sllm
+list`` is drawn by ``grid``, which costs a fraction of rich's Table.
 """
 
 from __future__ import annotations
@@ -37,6 +38,23 @@ def to_json_one(record: Record) -> str:
 
 def to_jsonl(records: Sequence[Record]) -> str:
     return "".join(_json(r) + "\n" for r in records)
+
+
+def to_table(records: Sequence[Record], width: int = 80, styled: bool = False, rule: bool = False) -> str:
+    """The human table of ``sllm list``: wrapped to ``width``, ANSI styles only if ``styled``."""
+    from .grid import Column, render
+
+    columns = (
+        Column("Name", ratio=3, style="1;36"), Column("Year"), Column("Domains", ratio=2),
+        Column("Modalities", ratio=2), Column("Type"), Column("Backbones", ratio=2),
+        Column("Sizes", ratio=2),
+    )
+    rows = [
+        (r.name, str(r.year or ""), ", ".join(r.domains), ", ".join(r.modalities),
+         ", ".join(r.architecture), ", ".join(r.backbones), ", ".join(s.label for s in r.sizes))
+        for r in records
+    ]
+    return render(columns, rows, width, styled=styled, rule=rule)
 
 
 def to_ids(records: Sequence[Record]) -> str:

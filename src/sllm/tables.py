@@ -31,36 +31,6 @@ def console(stderr: bool = False):
     )
 
 
-def records_table(records: Sequence[Record], fancy: bool):
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        box=box.SIMPLE_HEAD if fancy else None,
-        header_style="bold" if fancy else "",
-        show_edge=False,
-        pad_edge=False,
-    )
-    table.add_column("Name", overflow="fold", min_width=8, ratio=3, style="bold cyan" if fancy else "")
-    table.add_column("Year", no_wrap=True)
-    table.add_column("Domains", overflow="fold", ratio=2)
-    table.add_column("Modalities", overflow="fold", ratio=2)
-    table.add_column("Type", no_wrap=True)
-    table.add_column("Backbones", overflow="fold", ratio=2)
-    table.add_column("Sizes", overflow="fold", ratio=2)
-    for r in records:
-        table.add_row(
-            r.name,
-            str(r.year or ""),
-            ", ".join(r.domains),
-            ", ".join(r.modalities),
-            ", ".join(r.architecture),
-            ", ".join(r.backbones),
-            ", ".join(s.label for s in r.sizes),
-        )
-    return table
-
-
 def record_panel(r: Record, fancy: bool):
     from rich.panel import Panel
     from rich.table import Table
