@@ -8,6 +8,7 @@ file validated before, and unchanged since, comes from the cache (``cache``).
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,23 @@ def env_paths() -> list[str]:
 
 
 def load_file(path: Path) -> list[Record]:
+    """The validated records of one file.
+
+    Loading makes hundreds of thousands of small acyclic objects for a large
+    catalog, and the cyclic garbage collector would walk them all again at every
+    generation threshold: three times the load time at 100,000 records. It is
+    paused while a file loads; reference counting still frees everything.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_file(path)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_file(path: Path) -> list[Record]:
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:

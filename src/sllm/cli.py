@@ -7,6 +7,7 @@ never imports rich, pybtex or rapidfuzz.
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import os
 import sys
@@ -85,6 +86,9 @@ def _loads_catalog(func: Callable) -> Callable:
             for problem in exc.problems:
                 note(f"error: {problem}")
             raise typer.Exit(1) from None
+        # The records live until the process ends: keep the cyclic collector from
+        # walking them again at every full collection (seconds at 100,000 records).
+        gc.freeze()
         return func(*args, records=catalog.records, **kwargs)
 
     wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
