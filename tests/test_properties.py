@@ -207,3 +207,10 @@ def test_wrong_shapes():
         with pytest.raises(CatalogError) as exc:
             parse(blob, "x.json")
         assert expect in str(exc.value)
+
+
+@given(st.lists(st.text(max_size=30), max_size=30))
+def test_normalizing_many_names_at_once_equals_one_by_one(texts):
+    from sllm.resolve import normalize_many
+
+    assert normalize_many(texts) == [normalize(t) for t in texts]

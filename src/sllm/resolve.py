@@ -10,7 +10,8 @@ Ties are reported, never broken silently.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from itertools import chain, count, repeat
+from dataclasses import dataclass
 from typing import Sequence
 
 from .messages import shown
@@ -25,13 +26,54 @@ MAX_QUERY = 200
 _SIZE_SUFFIX = re.compile(r"(?:\d+(?:\.\d+)?[kmbt]|base|large)$")
 
 
+_PUNCT = re.compile(r"[\W_]+")
+#: Every ASCII byte but lower-case letters, digits and the line break.
+_ASCII_PUNCT = bytes(b for b in range(128) if not (chr(b).isdigit() or "a" <= chr(b) <= "z" or b == 10))
+
+
 def normalize(text: str) -> str:
     """Case, spaces, hyphens, dots and underscores do not tell models apart; '+' does.
 
     CodeT5 and CodeT5+ are different models, so '+' is spelled out before the rest
     of the punctuation goes.
     """
-    return re.sub(r"[\W_]+", "", text.casefold().replace("+", "plus"))
+    return _PUNCT.sub("", text.casefold().replace("+", "plus"))
+
+
+_WIDE_LINE = re.compile(r"^.*[^\x00-\x7f].*$", re.MULTILINE)
+
+
+def _wide_lines(joined: str) -> list[int]:
+    """Numbers of the lines of ``joined`` with a non-ASCII character (a regex scan, no loop per line)."""
+    out, line, pos = [], 0, 0
+    for m in _WIDE_LINE.finditer(joined):
+        line += joined.count("\n", pos, m.start())
+        pos = m.start()
+        out.append(line)
+    return out
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """``normalize`` of each text, done on all of them at once.
+
+    The ASCII texts (nearly all names) are joined and normalized in one
+    bytes.translate pass instead of one regex call each; the others go one by
+    one. At 100,000 records the difference is most of what resolution may take.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text with a line break in it
+        return [normalize(t) for t in texts]
+    wide = [] if joined.isascii() else _wide_lines(joined)
+    if len(wide) * 2 > len(texts):
+        return [normalize(t) for t in texts]
+    narrow = list(texts)
+    for i in wide:
+        narrow[i] = ""
+    joined = "\n".join(narrow).replace("+", "plus").encode("ascii")
+    out = joined.lower().translate(None, _ASCII_PUNCT).decode("ascii").split("\n")
+    for i in wide:
+        out[i] = normalize(texts[i])
+    return out
 
 
 class ResolveError(LookupError):
@@ -62,23 +104,55 @@ class Match:
     score: float = 100.0
 
 
-@dataclass
 class Index:
-    """Normalized keys of a catalog, built once per invocation."""
+    """A catalog's names, normalized on first need, and scanned rather than hashed.
 
-    records: Sequence[Record]
-    keys: dict[str, list[int]] = field(default_factory=dict)
-    ids: dict[str, int] = field(default_factory=dict)
+    Every question resolution asks (this exact id? this normalized name or alias?
+    a unique prefix?) is one pass over a list of strings; building a dictionary
+    of every key first would cost more than all the passes a query makes.
+    """
+
+    def __init__(self, records: Sequence[Record]):
+        self.records = records
+        self._columns: list[tuple[list[str], list[int] | None]] | None = None
 
     @classmethod
     def build(cls, records: Sequence[Record]) -> "Index":
-        index = cls(records)
-        for i, r in enumerate(records):
-            index.ids[r.id] = i
-            for key in {normalize(r.name), normalize(r.id), *(normalize(a) for a in r.aliases)}:
-                if key:
-                    index.keys.setdefault(key, []).append(i)
-        return index
+        return cls(records)
+
+    def columns(self) -> list[tuple[list[str], list[int] | None]]:
+        """Normalized names, ids and aliases; aliases with the index of their record."""
+        if self._columns is None:
+            records = self.records
+            aliases = [r.aliases for r in records]
+            owners = list(chain.from_iterable(map(repeat, count(), map(len, aliases))))
+            self._columns = [
+                (normalize_many([r.name for r in records]), None),
+                (normalize_many([r.id for r in records]), None),
+                (normalize_many(list(chain.from_iterable(aliases))), owners),
+            ]
+        return self._columns
+
+    def where(self, test) -> list[int]:
+        """Indexes of the records with a key for which ``test(key)`` holds, in order."""
+        found: set[int] = set()
+        for keys, owners in self.columns():
+            hits = [i for i, key in enumerate(keys) if key and test(key)]
+            found.update(hits if owners is None else (owners[i] for i in hits))
+        return sorted(found)
+
+    def equal(self, key: str) -> list[int]:
+        """Indexes of the records with ``key`` among their keys (list.index runs in C)."""
+        found: set[int] = set()
+        for keys, owners in self.columns():
+            at = -1
+            while True:
+                try:
+                    at = keys.index(key, at + 1)
+                except ValueError:
+                    break
+                found.add(at if owners is None else owners[at])
+        return sorted(found)
 
     def resolve(self, query: str) -> Match:
         text = query.strip()
@@ -86,8 +160,9 @@ class Index:
             raise BadName(query, "empty model name: give a name, alias or id (try 'sllm search TEXT')")
         if len(text) > MAX_QUERY:
             raise BadName(query, f"model name is {len(text)} characters long; names are under {MAX_QUERY}")
-        if text in self.ids:
-            return Match(self.records[self.ids[text]], "id")
+        for r in self.records:
+            if r.id == text:
+                return Match(r, "id")
         key = normalize(text)
         if not key:
             raise BadName(query, f"'{shown(query)}' has no letters or digits: give a model name")
@@ -108,16 +183,15 @@ class Index:
         """``medllama`` for "MedLlama Fixture": accepted only when one model starts so."""
         if len(key) < 4:
             return None
-        found = {i for k, idx in self.keys.items() if k.startswith(key) for i in idx}
+        found = self.where(lambda k: k.startswith(key))
         if len(found) == 1:
-            return Match(self.records[found.pop()], "prefix")
+            return Match(self.records[found[0]], "prefix")
         return None
 
     def _exact(self, query: str, key: str, how: str = "name") -> Match | None:
-        found = self.keys.get(key)
-        if not found:
+        unique = self.equal(key)
+        if not unique:
             return None
-        unique = sorted(set(found))
         if len(unique) > 1:
             raise Ambiguous(
                 query,
@@ -132,13 +206,15 @@ class Index:
     def _fuzzy(self, query: str, key: str) -> Match:
         from rapidfuzz import fuzz, process
 
-        choices = list(self.keys)
+        choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
         scored = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST)
+        score_of = {choice: score for choice, score, _ in scored}
         # One entry per record, best score first.
         best: dict[int, float] = {}
-        for choice, score, _ in scored:
-            for i in self.keys[choice]:
-                best[i] = max(best.get(i, 0.0), score)
+        for i in self.where(score_of.__contains__):
+            r = self.records[i]
+            keys = {normalize(r.name), normalize(r.id), *(normalize(a) for a in r.aliases)}
+            best[i] = max(score_of.get(k, 0.0) for k in keys)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.records[kv[0]].name))
         if not ranked or ranked[0][1] < ACCEPT:
             suggestions = [self.records[i] for i, _ in ranked[:5]]
