@@ -157,3 +157,26 @@ def test_the_cli_sees_an_edit_between_runs(cli, mine, folder, settled):
     result = cli("show", old.upper(), "--catalog", str(mine), "--no-bundled", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["name"] == old.upper()
+
+
+def test_a_changed_alias_resolves_only_as_it_now_is(cli, mine, folder, settled):
+    args = ("--catalog", str(mine), "--no-bundled", "--json")
+    assert json.loads(cli("show", "TBM", *args).stdout)["id"] == "testbert-med"  # caches the names too
+    rename_first(mine, '"TBM"', '"QXZ"')
+    assert json.loads(cli("show", "QXZ", *args).stdout)["id"] == "testbert-med"
+    assert cli("show", "TBM", *args).exit_code == 1
+
+
+def test_names_from_several_files_point_at_the_right_records(cli, tmp_path, folder, settled):
+    records = json.loads(MINI.read_text(encoding="utf-8"))
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text(json.dumps(records[1:5]), encoding="utf-8")
+    second.write_text(json.dumps(records[5:] + records[:1]), encoding="utf-8")  # TestBERT-Med, alias TBM, last
+    args = ("--catalog", str(first), "--catalog", str(second), "--no-bundled", "--json")
+    for _ in range(2):  # validating, then from the cache
+        for record in records:
+            for name in [record["name"], record["id"], *record.get("aliases", [])]:
+                result = cli("show", name, *args)
+                if result.exit_code == 0:
+                    assert json.loads(result.stdout)["name"] == record["name"], name
+    assert json.loads(cli("show", "tbm", *args).stdout)["id"] == "testbert-med"

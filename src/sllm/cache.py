@@ -8,8 +8,8 @@ record types are unchanged unpickles them instead.
 An entry is trusted only if it names the same file, the file's size, mtime, ctime
 and inode are the ones it was validated at (the test Python itself uses for .pyc
 files, plus ctime, which no tool can set back), and the record types are the
-same: same sllm, pydantic-core and Python versions, same ``records.py`` and
-``vocab.py`` (size and mtime). Anything else is a miss and the file is validated again.
+same: same sllm, pydantic-core and Python versions, same ``records.py``,
+``vocab.py`` and ``resolve.py`` (size and mtime). Anything else is a miss and the file is validated again.
 
 Timestamps are coarse (a few ms on Linux), so a file rewritten twice within one
 tick, at the same size, would look unchanged. As git does for its index, a file
@@ -54,7 +54,7 @@ def _types() -> tuple:
     from pydantic_core import __version__ as core_version
 
     here = os.path.dirname(os.path.abspath(__file__))
-    files = [os.stat(os.path.join(here, name)) for name in ("records.py", "vocab.py")]
+    files = [os.stat(os.path.join(here, name)) for name in ("records.py", "vocab.py", "resolve.py")]
     return (__version__, core_version, sys.version_info[:2], *((f.st_size, f.st_mtime_ns) for f in files))
 
 
@@ -65,23 +65,31 @@ def _stamp(path: str, stat: os.stat_result) -> tuple:
 
 def records(path: Path, stat: os.stat_result, validate: Callable[[bytes], list[Any]]) -> list[Any]:
     """The validated records of ``path``: from the cache if still valid, else by ``validate``."""
+    return _through(path, stat, "records", lambda: validate(path.read_bytes()))
+
+
+def derived(path: Path, stat: os.stat_result, kind: str, compute: Callable[[], Any]) -> Any:
+    """Something computed from the records of ``path`` (as loaded at ``stat``), kept like them."""
+    return _through(path, stat, kind, compute)
+
+
+def _through(path: Path, stat: os.stat_result, kind: str, produce: Callable[[], Any]) -> Any:
     where = folder()
     if where is None:
-        return validate(path.read_bytes())
+        return produce()
     name = os.path.abspath(path)
     stamp = _stamp(name, stat)
     # the name is only a hint (crc32 may collide); the stamp inside decides
-    entry = where / f"{zlib.crc32(name.encode('utf-8', 'surrogateescape')):08x}.pickle"
+    entry = where / f"{zlib.crc32(name.encode('utf-8', 'surrogateescape')):08x}.{kind}.pickle"
     try:
         with open(entry, "rb") as fh:
             if pickle.load(fh) == stamp:
                 return pickle.load(fh)
     except Exception:  # absent, stale, truncated or from another version: a miss
         pass
-    data = path.read_bytes()
-    result = validate(data)
+    result = produce()
     settled = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) >= SETTLE_NS
-    if settled and _stamp(name, path.stat()) == stamp:  # and not changed while we read it
+    if settled and _stamp(name, path.stat()) == stamp:  # and not changed since it was read
         _write(entry, stamp, result)
     return result
 

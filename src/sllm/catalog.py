@@ -12,7 +12,7 @@ import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from . import cache
 from .records import Record, adapter
@@ -50,12 +50,24 @@ class CatalogError(Exception):
 class Catalog:
     records: list[Record]
     files: list[Path] = field(default_factory=list)
+    #: Each file with its stat at load time and its records, when together they are
+    #: ``records`` in order (no bundled record replaced); else empty.
+    parts: list[tuple[Path, os.stat_result, list[Record]]] = field(default_factory=list)
+    _index: Any = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.records)
 
     def by_id(self) -> dict[str, Record]:
         return {r.id: r for r in self.records}
+
+    def index(self) -> Any:
+        """The name index (``resolve.Index``), built once per catalog."""
+        if self._index is None:
+            from .resolve import Index
+
+            self._index = Index.for_catalog(self)
+        return self._index
 
 
 def bundled_dir() -> Path:
@@ -104,22 +116,26 @@ def load_file(path: Path) -> list[Record]:
     generation threshold: three times the load time at 100,000 records. It is
     paused while a file loads; reference counting still frees everything.
     """
+    return _load_file(path)[1]
+
+
+def _load_file(path: Path) -> tuple[os.stat_result, list[Record]]:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load_file(path)
+        return _load_file_stat(path)
     finally:
         if paused:
             gc.enable()
 
 
-def _load_file(path: Path) -> list[Record]:
+def _load_file_stat(path: Path) -> tuple[os.stat_result, list[Record]]:
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:
             raise CatalogError([Problem(str(path), None, None,
                                         f"file is {stat.st_size} bytes; the limit is {MAX_FILE_BYTES}")])
-        return cache.records(path, stat, lambda data: parse(data, str(path)))
+        return stat, cache.records(path, stat, lambda data: parse(data, str(path)))
     except OSError as exc:
         raise CatalogError([Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]) from None
 
@@ -181,21 +197,25 @@ def load(extra: Iterable[str | os.PathLike] = (), bundled: bool = True, use_env:
     merged: dict[str, Record] = {}
     problems: list[Problem] = []
     files: list[Path] = []
+    parts: list[tuple[Path, os.stat_result, list[Record]]] = []
+    replaced = False
     for layer in layers:
         seen: dict[str, Path] = {}
         for path in layer:
             try:
-                records = load_file(path)
+                stat, records = _load_file(path)
             except CatalogError as exc:
                 problems.extend(exc.problems)
                 continue
             files.append(path)
+            parts.append((path, stat, records))
             for record in records:
                 if record.id in seen:
                     problems.append(Problem(str(path), record.id, "id", f"duplicate id (also in {seen[record.id]})"))
                     continue
                 seen[record.id] = path
+                replaced = replaced or record.id in merged
                 merged[record.id] = record
     if problems:
         raise CatalogError(problems)
-    return Catalog(records=list(merged.values()), files=files)
+    return Catalog(records=list(merged.values()), files=files, parts=[] if replaced else parts)

@@ -72,7 +72,8 @@ def _loads_catalog(func: Callable) -> Callable:
         ),
     ]
     sig = inspect.signature(func, eval_str=True)
-    params = [p for p in sig.parameters.values() if p.name != "records"]
+    params = [p for p in sig.parameters.values() if p.name not in ("records", "catalog")]
+    wants_catalog = "catalog" in sig.parameters
 
     @functools.wraps(func)
     def wrapper(*args, catalog_paths=None, no_bundled=False, **kwargs):
@@ -89,6 +90,8 @@ def _loads_catalog(func: Callable) -> Callable:
         # The records live until the process ends: keep the cyclic collector from
         # walking them again at every full collection (seconds at 100,000 records).
         gc.freeze()
+        if wants_catalog:
+            kwargs["catalog"] = catalog
         return func(*args, records=catalog.records, **kwargs)
 
     wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
@@ -251,11 +254,11 @@ def _print_table(chosen) -> None:
         sys.stderr.write(f"\x1b[2m{count}\x1b[0m\n" if colour else f"{count}\n")
 
 
-def _resolve(records, name: str):
-    from .resolve import Ambiguous, BadName, Index, ResolveError
+def _resolve(catalog, name: str):
+    from .resolve import Ambiguous, BadName, ResolveError
 
     try:
-        match = Index.build(records).resolve(name)
+        match = catalog.index().resolve(name)
     except Ambiguous as exc:
         note(f"error: {exc}:")
         for r in exc.candidates:
@@ -276,10 +279,11 @@ def show(
     name: Annotated[str, typer.Argument(help="Model name, alias or id; typos are forgiven.",
                                         autocompletion=_complete_names)],
     records,
+    catalog,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one model in full."""
-    record = _resolve(records, name)
+    record = _resolve(catalog, name)
     if as_json:
         from .render import to_json_one
 
@@ -306,6 +310,7 @@ def _warn_citations(records) -> None:
 def cite(
     names: Annotated[list[str], typer.Argument(help="Model names, aliases or ids.", autocompletion=_complete_names)],
     records,
+    catalog,
     fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, text or markdown.")] = "bibtex",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Append new BibTeX entries to this file.")] = None,
 ) -> None:
@@ -315,7 +320,7 @@ def cite(
         fail("-o writes BibTeX: drop --format or use --format bibtex")
     chosen, seen = [], set()
     for name in names:
-        record = _resolve(records, name)
+        record = _resolve(catalog, name)
         if record.id not in seen:
             seen.add(record.id)
             chosen.append(record)

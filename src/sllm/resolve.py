@@ -104,6 +104,20 @@ class Match:
     score: float = 100.0
 
 
+Columns = list[tuple[list[str], "list[int] | None"]]
+
+
+def columns_of(records: Sequence[Record]) -> Columns:
+    """Normalized names, ids and aliases of ``records``; aliases with their record's index."""
+    aliases = [r.aliases for r in records]
+    owners = list(chain.from_iterable(map(repeat, count(), map(len, aliases))))
+    return [
+        (normalize_many([r.name for r in records]), None),
+        (normalize_many([r.id for r in records]), None),
+        (normalize_many(list(chain.from_iterable(aliases))), owners),
+    ]
+
+
 class Index:
     """A catalog's names, normalized on first need, and scanned rather than hashed.
 
@@ -112,26 +126,45 @@ class Index:
     of every key first would cost more than all the passes a query makes.
     """
 
-    def __init__(self, records: Sequence[Record]):
+    def __init__(self, records: Sequence[Record], parts: Sequence = ()):
         self.records = records
-        self._columns: list[tuple[list[str], list[int] | None]] | None = None
+        self._parts = parts
+        self._columns: "Columns | None" = None
 
     @classmethod
     def build(cls, records: Sequence[Record]) -> "Index":
         return cls(records)
 
-    def columns(self) -> list[tuple[list[str], list[int] | None]]:
+    @classmethod
+    def for_catalog(cls, catalog) -> "Index":
+        """The index of a loaded catalog: each file's columns come from the cache when it has them.
+
+        Only when a user record replaced a bundled one do the files' columns not
+        line up with the merged records; then everything is normalized afresh.
+        """
+        return cls(catalog.records, catalog.parts)
+
+    def columns(self) -> "Columns":
         """Normalized names, ids and aliases; aliases with the index of their record."""
         if self._columns is None:
-            records = self.records
-            aliases = [r.aliases for r in records]
-            owners = list(chain.from_iterable(map(repeat, count(), map(len, aliases))))
-            self._columns = [
-                (normalize_many([r.name for r in records]), None),
-                (normalize_many([r.id for r in records]), None),
-                (normalize_many(list(chain.from_iterable(aliases))), owners),
-            ]
+            self._columns = self._cached_columns() if self._parts else columns_of(self.records)
         return self._columns
+
+    def _cached_columns(self) -> "Columns":
+        from . import cache
+
+        names: list[str] = []
+        ids: list[str] = []
+        aliases: list[str] = []
+        owners: list[int] = []
+        for path, stat, records in self._parts:
+            part = cache.derived(path, stat, "names", lambda records=records: columns_of(records))
+            offset = len(names)
+            names += part[0][0]
+            ids += part[1][0]
+            aliases += part[2][0]
+            owners += [i + offset for i in part[2][1]] if offset else part[2][1]
+        return [(names, None), (ids, None), (aliases, owners)]
 
     def where(self, test) -> list[int]:
         """Indexes of the records with a key for which ``test(key)`` holds, in order."""
