@@ -91,3 +91,9 @@ def test_empty_result_is_not_an_error(mini):
 def test_empty_result_table_prints_nothing_on_stdout(mini):
     result = mini("list", "--domain", "finance")
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_limit_zero_is_not_reported_as_no_match(mini):
+    result = mini("list", "--limit", "0", "--json")
+    assert result.exit_code == 0 and result.stdout.strip() == "[]"
+    assert "no models match" not in result.stderr

@@ -227,10 +227,10 @@ def list_(
         chosen = sort_records(select(records, query), sort, reverse)
     except QueryError as exc:
         fail(str(exc))
-    if limit is not None:
-        chosen = chosen[:limit]
     if not chosen:
         note("no models match these filters")
+    if limit is not None:
+        chosen = chosen[:limit]
     if fmt == "table":
         _print_table(chosen)
         return
