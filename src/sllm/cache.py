@@ -9,7 +9,8 @@ An entry is trusted only if it names the same file, the file's size, mtime, ctim
 and inode are the ones it was validated at (the test Python itself uses for .pyc
 files, plus ctime, which no tool can set back), and the record types are the
 same: same sllm, pydantic-core and Python versions, same ``records.py``,
-``vocab.py`` and ``resolve.py`` (size and mtime). Anything else is a miss and the file is validated again.
+``vocab.py`` and ``resolve.py`` (size and mtime). Anything else is a miss and the
+file is validated again.
 
 Timestamps are coarse (a few ms on Linux), so a file rewritten twice within one
 tick, at the same size, would look unchanged. As git does for its index, a file
@@ -37,6 +38,7 @@ from . import __version__
 #: A file changed more recently than this is not cached yet (see above).
 SETTLE_NS = 2_000_000_000
 
+
 def folder() -> Path | None:
     """Where entries live, or None when caching is off."""
     if os.environ.get("SLLM_NO_CACHE", "").strip() not in ("", "0"):
@@ -50,7 +52,7 @@ def folder() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _types() -> tuple:
-    """The record types' identity: what validation means, apart from the file."""
+    """The identity of the code whose output is cached: what an entry means, apart from the file."""
     from pydantic_core import __version__ as core_version
 
     here = os.path.dirname(os.path.abspath(__file__))
@@ -94,7 +96,7 @@ def _through(path: Path, stat: os.stat_result, kind: str, produce: Callable[[], 
     return result
 
 
-def _write(entry: Path, stamp: tuple, result: list[Any]) -> None:
+def _write(entry: Path, stamp: tuple, result: Any) -> None:
     import tempfile
 
     try:

@@ -120,16 +120,9 @@ def load_file(path: Path) -> list[Record]:
 
 
 def _load_file(path: Path) -> tuple[os.stat_result, list[Record]]:
+    """The file's stat as loaded (what the cache keys on) and its records."""
     paused = gc.isenabled()
     gc.disable()
-    try:
-        return _load_file_stat(path)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _load_file_stat(path: Path) -> tuple[os.stat_result, list[Record]]:
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:
@@ -138,6 +131,9 @@ def _load_file_stat(path: Path) -> tuple[os.stat_result, list[Record]]:
         return stat, cache.records(path, stat, lambda data: parse(data, str(path)))
     except OSError as exc:
         raise CatalogError([Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]) from None
+    finally:
+        if paused:
+            gc.enable()
 
 
 def parse(data: bytes, name: str) -> list[Record]:

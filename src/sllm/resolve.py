@@ -10,8 +10,8 @@ Ties are reported, never broken silently.
 from __future__ import annotations
 
 import re
-from itertools import chain, count, repeat
 from dataclasses import dataclass
+from itertools import chain, count, repeat
 from typing import Sequence
 
 from .messages import shown
@@ -244,10 +244,11 @@ class Index:
         score_of = {choice: score for choice, score, _ in scored}
         # One entry per record, best score first.
         best: dict[int, float] = {}
-        for i in self.where(score_of.__contains__):
-            r = self.records[i]
-            keys = {normalize(r.name), normalize(r.id), *(normalize(a) for a in r.aliases)}
-            best[i] = max(score_of.get(k, 0.0) for k in keys)
+        for keys, owners in self.columns():
+            for i, k in enumerate(keys):
+                if k in score_of:
+                    at = i if owners is None else owners[i]
+                    best[at] = max(best.get(at, 0.0), score_of[k])
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.records[kv[0]].name))
         if not ranked or ranked[0][1] < ACCEPT:
             suggestions = [self.records[i] for i, _ in ranked[:5]]
