@@ -23,6 +23,17 @@ MODALITIES: tuple[str, ...] = (
 
 KINDS: tuple[str, ...] = ("model", "agent", "service")
 
+#: Epoch AI's access categories: weights (unrestricted, restricted use,
+#: non-commercial), an API, a hosted product, or nothing released.
+ACCESS: tuple[str, ...] = (
+    "open", "open-restricted", "open-noncommercial", "api", "hosted", "unreleased",
+)
+#: Access values under which the weights can be downloaded.
+OPEN_ACCESS: frozenset[str] = frozenset({"open", "open-restricted", "open-noncommercial"})
+
+#: How a citation was checked (DESIGN.md, "Evidence").
+EVIDENCE: tuple[str, ...] = ("primary", "corroborated", "unconfirmed")
+
 #: Architecture types of the survey's Figure 1: column = pre-training strategy,
 #: row = kind of input.
 STRATEGIES: dict[str, str] = {
