@@ -66,6 +66,8 @@ _ID_SOURCES = ("eprint", "doi", "url", "journal", "note", "howpublished")
 _FOLD = str.maketrans({"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae",
                        "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "ð": "d", "þ": "th"})
 _MARKERS = {"", "others", "etal"}
+#: Entry types that, with an arXiv id and no venue, cite the preprint.
+_PREPRINT_TYPES = {"misc", "article", "unpublished", "online", "techreport"}
 
 
 class BibError(Exception):
@@ -269,7 +271,8 @@ def _close(a: _Name, b: _Name) -> bool:
 
     if a.surname == b.surname:
         return True
-    return ratio(a.full, b.full) >= 85 and bool(a.given) and bool(b.given) and a.given[0][0][0] == b.given[0][0][0]
+    same_initial = bool(a.given) and bool(b.given) and a.given[0][0][0] == b.given[0][0][0]
+    return same_initial and ratio(a.full, b.full) >= 85
 
 
 def _catalog_names(c: Citation) -> list[_Name]:
@@ -294,7 +297,8 @@ def compare_authors(found: list[_Name], cut: bool, expected: list[_Name]) -> lis
             problems.append(Problem("author", name.shown, want.shown if want else None, "invented", i + 1))
     if not cut and len(found) < len(expected):
         missing = expected[len(found):]
-        problems.append(Problem("author", None, "; ".join(n.shown for n in missing), "missing", len(found) + 1))
+        names = "; ".join(n.shown for n in missing)
+        problems.append(Problem("author", None, names, "missing", len(found) + 1))
     return problems
 
 
@@ -359,6 +363,16 @@ def _venue_forms(*texts: Optional[str]) -> set[str]:
         if words:
             forms.add(" ".join(words))
     return forms
+
+
+def _same_venue(ours: set[str], theirs: set[str]) -> bool:
+    """Some form agrees word for word, an abbreviation ("J.", "Intell.") matching its word."""
+    for a in ours:
+        for b in theirs:
+            x, y = a.split(), b.split()
+            if len(x) == len(y) and all(u.startswith(v) or v.startswith(u) for u, v in zip(x, y)):
+                return True
+    return False
 
 
 def _pages(text: str) -> str:
@@ -442,7 +456,8 @@ class _Index:
             cat_first = self.authors(i)[0] if self.authors(i) else None
             same_first = bool(first and cat_first and first.surname == cat_first.surname)
             same_year = year == str(c.year)
-            if i in score or (near[i] >= NEAR_TITLE and (same_first or same_year)) or (same_first and same_year):
+            near_enough = near[i] >= NEAR_TITLE and (same_first or same_year)
+            if i in score or near_enough or (same_first and same_year):
                 add(i, 2, "similar title")
         for i in list(score):
             cat_names = self.authors(i)
@@ -502,7 +517,7 @@ def _compare(entry, names: list[_Name], cut: bool, record: Record, cat_names: li
     shown, source = (venue, next(n for n in _VENUE_FIELDS if fields.get(n))) if venue else (None, None)
     if venue is None and _is_preprint(fields.get("howpublished")):
         shown, source = fields["howpublished"], "howpublished"
-    elif venue is None and _arxiv_ids(fields):
+    elif venue is None and entry.type.lower() in _PREPRINT_TYPES and _arxiv_ids(fields):
         found, where = _arxiv_ids(fields)[0]
         shown, source = f"arXiv:{found}", where
     entry_preprint = shown is not None and _is_preprint(shown)
@@ -513,24 +528,12 @@ def _compare(entry, names: list[_Name], cut: bool, record: Record, cat_names: li
     elif year != str(c.year) and not published_unknown:
         problems.append(Problem("year", year, str(c.year), source="year"))
 
-    expected_arxiv = c.eprint or record.arxiv
-    for found, source in _arxiv_ids(fields):
-        if expected_arxiv and found.casefold() == expected_arxiv.casefold():
-            continue
-        owners = [index.records[j].id for j in index.arxiv.get(found.casefold(), []) if index.records[j] is not record]
-        if expected_arxiv or owners:
-            problems.append(Problem("arxiv", found, expected_arxiv, source=source))
-
-    expected_doi = c.doi or record.doi
-    for found, source in _dois(fields):
-        if expected_doi and found.casefold() == expected_doi.casefold():
-            continue
-        owners = [index.records[j].id for j in index.dois.get(found.casefold(), []) if index.records[j] is not record]
-        if expected_doi or owners:
-            problems.append(Problem("doi", found, expected_doi, source=source))
+    arxiv = c.eprint or record.arxiv
+    problems.extend(_id_problems("arxiv", _arxiv_ids(fields), arxiv, index.arxiv, record, index))
+    problems.extend(_id_problems("doi", _dois(fields), c.doi or record.doi, index.dois, record, index))
 
     if cat_venue and not cat_preprint and shown is not None:
-        same = not entry_preprint and bool(_venue_forms(shown) & _venue_forms(cat_venue, record.venue))
+        same = not entry_preprint and _same_venue(_venue_forms(shown), _venue_forms(cat_venue, record.venue))
         if not same:
             problems.append(Problem("venue", _flat(shown), cat_venue, source=source))
         else:
@@ -540,6 +543,20 @@ def _compare(entry, names: list[_Name], cut: bool, record: Record, cat_names: li
                 if got and want and norm(got) != norm(want):
                     problems.append(Problem(name, _flat(got), want, source=name))
     return problems
+
+
+def _id_problems(name: str, found: list[tuple[str, str]], expected: Optional[str],
+                 owners: dict[str, list[int]], record: Record, index: _Index) -> list[Problem]:
+    """Ids that are not the paper's. Where the catalog knows none for it, only an id
+    that belongs to another catalog paper is judged."""
+    out = []
+    for value, source in found:
+        if expected and value.casefold() == expected.casefold():
+            continue
+        elsewhere = any(index.records[j] is not record for j in owners.get(value.casefold(), []))
+        if expected or elsewhere:
+            out.append(Problem(name, value, expected, source=source))
+    return out
 
 
 # --- human output ---------------------------------------------------------------------
@@ -557,7 +574,9 @@ def human(report: Report) -> str:
         if not e.checked:
             blocks.append(f"{e.key}: not checked (the catalog does not know this paper)")
             continue
-        head = f"{e.key}: {e.name} ({e.model}), matched by {' and '.join(_HOW[m] for m in e.matched_by)}"
+        how = [_HOW[m] for m in e.matched_by]
+        how_text = how[0] if len(how) == 1 else ", ".join(how[:-1]) + " and " + how[-1]
+        head = f"{e.key}: {e.name} ({e.model}), matched by {how_text}"
         if e.verified is False:
             head += "; the catalog's citation is itself unverified"
         lines = [head + (": no problems" if not e.problems else "")]
@@ -579,7 +598,8 @@ def _advice(p: Problem) -> str:
             tail = f"; author {p.position} is \"{p.expected}\"" if p.expected else ""
             return f"{label}: \"{p.found}\" is in the wrong place{tail}"
         if p.expected is None:
-            return f"{label}: remove \"{p.found}\" ({_KIND_NOTES.get(p.kind, p.kind)}; the paper has fewer authors)"
+            why = _KIND_NOTES.get(p.kind, p.kind)
+            return f"{label}: remove \"{p.found}\" ({why}; the paper has fewer authors)"
         return f"{label}: change \"{p.found}\" to \"{p.expected}\" ({_KIND_NOTES.get(p.kind, p.kind)})"
     label = _LABELS.get(p.field, p.field)
     if p.source and p.source != p.field and p.field in ("arxiv", "doi", "venue"):
