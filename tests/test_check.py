@@ -275,7 +275,8 @@ def test_similar_title_matches_only_with_the_same_first_author(audit):
 # --- --fix -o ---------------------------------------------------------------------------
 
 def test_fix_rewrites_only_wrong_entries(audit, tmp_path):
-    untouched = "% my notes\n@string{acl = {ACL}}\n" + entry("ok", year="2023", note="keep {me}")
+    untouched = ("% my notes\n@string{acl = {ACL}}\n" + entry("ok", year="2023", note="keep {me}")
+                 + '@misc(unknown, title = "Not (yet) catalogued", year = 2001)\n')
     wrong = entry("bad", authors="Jane Roe and others", title="alpha: a test model for careful names",
                   kind="article", journal="arXiv preprint arXiv:2301.00009", year="2022", keywords="mine")
     out = tmp_path / "fixed.bib"
@@ -284,7 +285,7 @@ def test_fix_rewrites_only_wrong_entries(audit, tmp_path):
     text = out.read_text("utf-8")
     assert text.startswith(untouched + "\n")
     data = parse_bib(text)
-    assert list(data.entries) == ["ok", "bad"]
+    assert list(data.entries) == ["ok", "unknown", "bad"]
     bad = data.entries["bad"]
     assert bad.type == "inproceedings"
     assert [str(p) for p in bad.persons["author"]][:2] == ['M{\\"u}ller, J{\\"o}rg', "Smith, John"]

@@ -296,7 +296,7 @@ def compare_authors(found: list[_Name], cut: bool, expected: list[_Name]) -> lis
         else:
             problems.append(Problem("author", name.shown, want.shown if want else None, "invented", i + 1))
     if not cut and len(found) < len(expected):
-        missing = expected[len(found):]
+        missing = [e for e in expected[len(found):] if not any(same_person(n, e) for n in found)]
         names = "; ".join(n.shown for n in missing)
         problems.append(Problem("author", None, names, "missing", len(found) + 1))
     return problems
@@ -592,7 +592,9 @@ _LABELS = {"arxiv": "arXiv id", "doi": "DOI"}
 def _advice(p: Problem) -> str:
     if p.field == "author":
         if p.kind == "missing":
-            return f"authors: add the missing {p.expected} (from author {p.position} on)"
+            names = (p.expected or "").split("; ")
+            shown = "; ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+            return f"authors: add the {len(names)} missing after author {(p.position or 1) - 1}: {shown}"
         label = f"author {p.position}"
         if p.kind == "reordered":
             tail = f"; author {p.position} is \"{p.expected}\"" if p.expected else ""
@@ -632,7 +634,8 @@ def fix(text: str, report: Report, name: str = "the bibliography") -> str:
         if not e.problems or e.citation is None:
             continue
         start, end = lookup[e.key.casefold()]
-        edits.append((start, end, _fixed_entry(e, data.entries[e.key], render(e.citation))))
+        new = _fixed_entry(e, data.entries[e.key], render(e.citation))
+        edits.append((start, end, new.replace("\n", "\r\n") if "\r\n" in text else new))
     out = text
     for start, end, new in sorted(edits, reverse=True):
         out = out[:start] + new + out[end:]
@@ -722,9 +725,7 @@ def _entry_spans(text: str) -> dict[str, tuple[int, int]]:
             return spans
         kind, opener = m.group(1).lower(), m.group(2)
         if kind == "comment":
-            pos = m.end()  # BibTeX ignores the word and reads on
-            if opener == "{":
-                pos = _close_of(text, m.end() - 1, "{") or m.end()
+            pos = m.end()  # like pybtex, skip the word and read on: entries inside still count
             continue
         end = _close_of(text, m.end() - 1, opener)
         if end is None:
