@@ -28,7 +28,12 @@ Decisions, so that a report can be trusted:
   preprint and the entry a published version, the venue, year, volume and pages
   are not judged: the catalog may be behind. Published venues are compared with
   "Proceedings of the", "Advances in", years, ordinals and parenthesised
-  acronyms set aside; either side's acronym (CIKM, ICLR) also counts.
+  acronyms set aside; either side's acronym (CIKM, ICLR) also counts, and so
+  does an abbreviated word ("J.", "Intell.").
+- Fixing keeps the key and every field not judged wrong; a wrong author list
+  becomes the catalog's whole list, a wrong venue the catalog's entry type and
+  venue fields (with its DOI and arXiv id where the entry has none). A rewritten
+  entry has its @string macros expanded.
 """
 
 from __future__ import annotations
