@@ -442,6 +442,48 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command()
+@_loads_catalog
+def check(
+    file: Annotated[Path, typer.Argument(metavar="FILE.bib", help="The bibliography to audit; it is never changed.")],
+    records,
+    as_json: JsonOpt = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Write a corrected copy (needs -o).")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where --fix writes the corrected copy.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let -o replace an existing file.")] = False,
+) -> None:
+    """Audit a .bib file against the catalog's citations: authors, title, year, ids, venue."""
+    from . import bibcheck
+
+    if fix and output is None:
+        fail("--fix writes a corrected copy: give it a path with -o FILE")
+    if output is not None and not fix:
+        fail("-o is where --fix writes: add --fix")
+    if output is not None and (output.resolve() == file.resolve()
+                               or (output.exists() and file.exists() and output.samefile(file))):
+        fail(f"-o {shown(str(output))} is the input file: the input is never changed; give another path")
+    if output is not None and output.exists() and not force:
+        fail(f"{shown(str(output))} already exists: give another -o path, or --force to replace it")
+    try:
+        text = bibcheck.read(file)
+        report = bibcheck.check(text, records, name=str(file))
+        if fix:
+            bibcheck.write_copy(output, bibcheck.fix(text, report, name=str(file)), force=force)
+    except bibcheck.BibError as exc:
+        fail(str(exc), code=1)
+    if as_json:
+        import json
+
+        emit(json.dumps(report.as_data(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit(bibcheck.human(report))
+    note(report.summary())
+    if fix:
+        note(f"wrote the corrected copy to {output}")
+    if report.problems:
+        raise typer.Exit(1)
+
+
 # --- overview commands ----------------------------------------------------------
 
 def _drawn(out, data, empty: bool, empty_note: str, draw: Callable) -> None:
