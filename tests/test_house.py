@@ -32,7 +32,7 @@ def test_every_record_format_is_offered_by_list_and_renders(mini):
         assert result.stdout.strip(), fmt
 
 
-@pytest.mark.parametrize("command", ["list", "show", "cite", "compare", "search", "validate", "stats",
+@pytest.mark.parametrize("command", ["list", "show", "cite", "compare", "search", "validate", "check", "stats",
                                      "taxonomy", "tree", "timeline", "export"])
 def test_help_has_no_python_type_names(cli, command):
     text = cli(command, "--help", env={"COLUMNS": "200"}).stdout

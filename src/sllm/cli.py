@@ -442,14 +442,16 @@ def validate(
         raise typer.Exit(1)
 
 
-@app.command()
-@_loads_catalog
+@command()
+@loads_catalog
+@outputs(formats=("text", "json"), default="text", fields=False)
 def check(
-    file: Annotated[Path, typer.Argument(metavar="FILE.bib", help="The bibliography to audit; it is never changed.")],
-    records,
-    as_json: JsonOpt = False,
+    file: Annotated[Path, typer.Argument(metavar="FILE.bib", help="The bibliography to audit; it is never changed.",
+                                         show_default=False)],
+    catalog, out,
     fix: Annotated[bool, typer.Option("--fix", help="Write a corrected copy (needs -o).")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where --fix writes the corrected copy.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                                                   help="Where --fix writes the corrected copy.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Let -o replace an existing file.")] = False,
 ) -> None:
     """Audit a .bib file against the catalog's citations: authors, title, year, ids, venue."""
@@ -466,20 +468,18 @@ def check(
         fail(f"{shown(str(output))} already exists: give another -o path, or --force to replace it")
     try:
         text = bibcheck.read(file)
-        report = bibcheck.check(text, records, name=str(file))
+        report = bibcheck.check(text, catalog.records, name=str(file))
         if fix:
             bibcheck.write_copy(output, bibcheck.fix(text, report, name=str(file)), force=force)
     except bibcheck.BibError as exc:
         fail(str(exc), code=1)
-    if as_json:
-        import json
-
-        emit(json.dumps(report.as_data(), ensure_ascii=False, indent=2) + "\n")
+    if out.fmt == "json":
+        out.json(report.as_data())
     else:
-        emit(bibcheck.human(report))
-    note(report.summary())
+        out.write(bibcheck.human(report), human=True)
+    out.note(report.summary())
     if fix:
-        note(f"wrote the corrected copy to {output}")
+        out.note(f"wrote the corrected copy to {output}")
     if report.problems:
         raise typer.Exit(1)
 
