@@ -161,3 +161,15 @@ def test_library_errors_are_the_documented_ones():
         sllm.lookup(catalog, "medllama", strict=True)
     with pytest.raises(sllm.QueryError):
         sllm.select(catalog.records, domain="astrology")
+
+
+@pytest.mark.parametrize("words, cword, expected", [
+    ("sllm list --format js", "3", {"json", "jsonl"}),
+    ("sllm list --sort y", "3", {"year"}),
+    ("sllm taxonomy 2.", "2", {"2.A", "2.B", "2.C", "2.D"}),
+    ("sllm list --access open-", "3", {"open-restricted", "open-noncommercial"}),
+    ("sllm cite biomistral --format bib", "4", {"bibtex"}),
+])
+def test_shell_completion_of_choices(words, cword, expected):
+    result = run_sllm(env={"_SLLM_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword})
+    assert expected <= set(result.stdout.split()), result.stdout
