@@ -94,6 +94,7 @@ def test_sources_are_urls_with_facts(registry):
 @pytest.mark.parametrize("name, ancestor", [
     ("Vicuna-13B", "LLaMA"),
     ("vicuna-13b-v1.3", "LLaMA-13B"),
+    ("vicuna-7b-v1.5", "LLaMA-2-7B"),
     ("Chinese-LLaMA-7B", "LLaMA"),
     ("Chinese-Alpaca-Plus-7B", "Chinese-LLaMA-Plus-7B"),
     ("Ziya-LLaMA-13B-v1", "LLaMA-13B"),

@@ -189,7 +189,7 @@ def backbone_problems(
     """Backbones that are not a registry entry's canonical name nor another catalog record.
 
     ``records`` are Records, or (file, Record) pairs as ``run`` holds them. A
-    registry alias ("Llama-2-7B") is reported with the canonical name to write
+    registry alias or other spelling ("Llama-2-7B") is reported with the name to write
     (scripts/canonical_backbones.py rewrites them all); a backbone that names a
     record by id, name or alias (PubMedBERT) is fine unless it names only itself.
     """
@@ -205,7 +205,7 @@ def backbone_problems(
             if canonical == text:
                 continue
             if canonical:
-                msg = f"'{text}' is an alias in the backbone registry: write its name, '{canonical}'"
+                msg = f"the backbone registry spells '{text}' as '{canonical}': write that"
             elif named.get(normalize(text), set()) - {r.id}:
                 continue
             elif r.id in named.get(normalize(text), ()):
