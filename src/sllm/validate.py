@@ -102,6 +102,9 @@ def run(paths: Sequence[Path]) -> Report:
     for name, r in located:
         _record(name, r, report)
     _citation_keys(located, report)
+    from .backbones import load as registry
+
+    report.problems.extend(backbone_problems(located, registry()))
     records = [r for _, r in located]
     report.evidence = {k: sum(1 for r in records if r.citation and r.citation.evidence == k)
                        for k in ("primary", "corroborated", "unconfirmed")}
