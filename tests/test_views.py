@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from sllm.views import _variant
-
 
 def test_stats_json_counts(mini):
     data = json.loads(mini("stats", "--json").stdout)
@@ -94,16 +90,6 @@ def test_tree_follows_lineage(cli, tmp_path):
 def test_tree_unknown_family(mini):
     result = mini("tree", "nonexistentfamily")
     assert result.exit_code == 0 and "no catalogued model" in result.stderr
-
-
-@pytest.mark.parametrize(
-    "backbone, variant",
-    [("LLaMA-2-13B", "LLaMA-2"), ("Llama-2-7b-chat", "Llama-2"), ("Llama 3.1 8B", "Llama 3.1"),
-     ("Mistral-7B", "Mistral"), ("Flan-T5-XL", "Flan-T5"), ("Qwen2.5-7B", "Qwen2.5"), ("T5", "T5"),
-     ("Mixtral-8x7B", "Mixtral"), ("RoBERTa-large", "RoBERTa"), ("Llama 3 (LLaMA3-8B)", "Llama 3")],
-)
-def test_variant(backbone, variant):
-    assert _variant(backbone) == variant
 
 
 def test_timeline(mini):

@@ -93,10 +93,6 @@ def taxonomy(records: Sequence[Record], examples: int = 3) -> list[dict]:
     return cells
 
 
-def in_cell(records: Sequence[Record], code: str) -> list[Record]:
-    return [r for r in records if code in r.architecture]
-
-
 def timeline(records: Sequence[Record]) -> dict[str, dict[str, int]]:
     """year -> domain -> number of models (years without a date are left out)."""
     table: dict[str, Counter] = defaultdict(Counter)
@@ -165,29 +161,6 @@ def tree(records: Sequence[Record], query: str, depth: int = 4) -> dict:
     for node in branches.values():
         node["children"].sort(key=lambda n: (0, _variant_order(n["name"])) if "id" not in n else (1, (n["year"] or 0, n["name"].casefold())))
     return root
-
-
-_SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[xX×])?\d+(?:\.\d+)?[kKmMbBtT]$")
-_SUFFIXES = {
-    "base", "large", "small", "medium", "tiny", "mini", "xl", "xxl", "chat", "instruct",
-    "hf", "it", "turbo", "cased", "uncased", "b", "l", "s", "h",
-}
-
-
-def _variant(backbone: str) -> str:
-    """``LLaMA-2-13B`` and ``Llama-2-7b-chat`` -> ``LLaMA-2``; ``Llama 3.1 8B`` -> ``Llama 3.1``.
-
-    Sizes and fine-tune suffixes (``7B``, ``base``, ``chat``) end the name; the family
-    word and its version stay, in the spelling the record used.
-    """
-    text = re.sub(r"\s*\(.*?\)\s*", " ", backbone).strip()
-    parts = re.split(r"([\s\-_/]+)", text)
-    kept = parts[:1]
-    for sep, part in zip(parts[1::2], parts[2::2]):
-        if not part or _SIZE_PART.match(part) or part.casefold() in _SUFFIXES:
-            break
-        kept += [sep, part]
-    return "".join(kept) or text
 
 
 def _variant_order(name: str):
