@@ -344,12 +344,12 @@ def cite(
     if output is None:
         out.records(records)
         return
-    from . import cite as citing
+    from .bibfile import CiteError, merge_into
 
     out.citation_warnings(records)
     try:
-        result = citing.merge_into(output, [r.citation for r in records if r.citation])
-    except citing.CiteError as exc:
+        result = merge_into(output, [r.citation for r in records if r.citation], notify=out.note)
+    except CiteError as exc:
         fail(str(exc), code=1)
     for key, why in result.skipped:
         out.note(f"skipped {key}: {why}")
