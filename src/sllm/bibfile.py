@@ -348,7 +348,7 @@ def merge_into(path: Path, citations: Sequence[Citation],
     """
     from .cite import bibtex
 
-    name = shown(path)
+    name = shown(path, 300)
     # Everything that does not depend on the file is done before taking the lock.
     rendered = {c.key: bibtex([c]) for c in citations}
     wanted = [(c, _citation_marks(c)) for c in citations]
