@@ -42,9 +42,10 @@ LOCK_NOTICE = 1.0
 #: Temporary files left by versions that replaced the file are removed once this old.
 STALE_AFTER = 60.0
 
-# Names that lead to an open stream rather than a file: /dev/stdout -> /proc/self/fd/1
-# -> wherever stdout happens to be redirected. Appending there is never what was meant.
-_STREAMS = ("/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+# Names that lead to an open stream rather than a file (/dev/stdout -> /proc/self/fd/1
+# -> wherever stdout happens to be redirected) or to the kernel's settings, whose
+# "files" look regular. Appending there is never what was meant.
+_NOT_FILES = ("/proc", "/sys", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
 
 
 class CiteError(Exception):
@@ -302,7 +303,7 @@ def _norm_title(text: str) -> str:
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", text).casefold())
 
 
-def marks(title: str | None, doi: str | None, eprint: str | None, url: str | None = None,
+def _marks(title: str | None, doi: str | None, eprint: str | None, url: str | None = None,
           journal: str | None = None) -> set[str]:
     """Strings that two entries for the same paper share: DOI, arXiv id, title."""
     out = set()
@@ -334,7 +335,7 @@ def marks(title: str | None, doi: str | None, eprint: str | None, url: str | Non
 
 
 def _citation_marks(c: Citation) -> set[str]:
-    return marks(c.title, c.doi, c.eprint, c.url)
+    return _marks(c.title, c.doi, c.eprint, c.url)
 
 
 # --- the file ----------------------------------------------------------------
@@ -396,7 +397,7 @@ def _plan(data: bytes, name: str, rendered: dict[str, str],
                 continue
             keys.setdefault(e.key.casefold(), e.key)
             f = e.fields
-            for m in marks(f.get("title"), f.get("doi"), f.get("eprint"), f.get("url"), f.get("journal")):
+            for m in _marks(f.get("title"), f.get("doi"), f.get("eprint"), f.get("url"), f.get("journal")):
                 seen.setdefault(m, e.key)
     except _NotBibtex as exc:
         line = text.count("\n", 0, exc.pos) + 1
@@ -471,7 +472,11 @@ def _resolve(path: Path, name: str) -> str:
     stdout is redirected; any step through such a name is refused instead.
     """
     text = os.fspath(path)
-    resolved = os.sep if os.path.isabs(text) else os.getcwd()
+    try:
+        resolved = os.sep if os.path.isabs(text) else os.getcwd()
+    except OSError as exc:
+        raise CiteError(f"cannot find {name}: the current folder is gone ({exc.strerror}); "
+                        "nothing written") from None
     parts = list(reversed(text.split(os.sep)))
     hops = 0
     while parts:
@@ -482,8 +487,8 @@ def _resolve(path: Path, name: str) -> str:
             resolved = os.path.dirname(resolved)
             continue
         here = os.path.join(resolved, part)
-        if any(here == s or here.startswith(s + os.sep) for s in _STREAMS):
-            raise CiteError(f"{name} is a stream, not a regular file; nothing written "
+        if any(here == s or here.startswith(s + os.sep) for s in _NOT_FILES):
+            raise CiteError(f"{name} is not a regular file; nothing written "
                             "(to print the entries, leave out -o)")
         try:
             target = os.readlink(here)
@@ -511,6 +516,9 @@ def _open_locked(path: Path, name: str, notify: Callable[[str], None]) -> tuple[
         except FileNotFoundError:
             os.close(fd)
             continue  # removed or renamed while we waited
+        except OSError as exc:
+            os.close(fd)
+            raise CiteError(f"cannot open {name}: {exc.strerror}; nothing written") from None
         except BaseException:
             os.close(fd)
             raise
