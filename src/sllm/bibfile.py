@@ -70,9 +70,19 @@ _MACRO = re.compile(r"[A-Za-z_][\w:.+/'-]*")
 # the same text: a failing match costs time linear in what it looked at.
 _B3 = r"\{[^{}]*\}"
 _B2 = r"\{[^{}]*(?:" + _B3 + r"[^{}]*)*\}"
-_B1 = r"\{[^{}]*(?:" + _B2 + r"[^{}]*)*\}"
+_IN_BRACES = r"[^{}]*(?:" + _B2 + r"[^{}]*)*"
+_B1 = r"\{" + _IN_BRACES + r"\}"
+_IN_QUOTES = r'[^"{}]*(?:' + _B1 + r'[^"{}]*)*'
 _BRACED = re.compile(_B1)
-_QUOTED = re.compile(r'"[^"{}]*(?:' + _B1 + r'[^"{}]*)*"')
+_QUOTED = re.compile('"' + _IN_QUOTES + '"')
+# The usual field in one match: name = {value} or "value" or 123 or macro, then ',' or
+# the closer. Anything else (concatenation with #, deeper braces, errors) goes the
+# slow way, field by field.
+_FIELD = re.compile(
+    r"[ \t\r\n]*([A-Za-z_][\w:.+/'-]*)[ \t\r\n]*=[ \t\r\n]*"
+    r"(?:\{(" + _IN_BRACES + r")\}|\"(" + _IN_QUOTES + r")\"|([0-9]+)|([A-Za-z_][\w:.+/'-]*))"
+    r"[ \t\r\n]*([,})]?)"
+)
 _BRACE = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
 _PAREN_OR_BRACE = re.compile(r"[{}()]")
@@ -153,6 +163,17 @@ def _fields(text: str, pos: int, closer: str, out: dict[str, str]) -> int:
     """Read ``name = value, ...`` up to the closer; keep the values of wanted fields."""
     end = len(text)
     while True:
+        quick = _FIELD.match(text, pos)
+        if quick is not None:
+            name, braced, quoted, _, _, sep = quick.groups()
+            if sep == "," or sep == closer:
+                name = name.lower()
+                if name in _WANTED:
+                    out[name] = braced or quoted or ""
+                if sep == closer:
+                    return quick.end()
+                pos = quick.end()
+                continue
         pos = _ws(text, pos)
         if pos >= end:
             raise _NotBibtex(pos, "the last entry is not closed")
@@ -451,14 +472,10 @@ def _uses_crlf(data: bytes) -> bool:
 
 
 def _read_all(fd: int, name: str) -> bytes:
-    chunks, offset = [], 0
     try:
-        while True:
-            chunk = os.pread(fd, 1 << 22, offset)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            offset += len(chunk)
+        with open(fd, "rb", buffering=0, closefd=False) as f:
+            f.seek(0)
+            return f.readall()  # one buffer of the file's size, not chunks joined
     except OSError as exc:
         raise CiteError(f"cannot read {name}: {exc.strerror}; nothing written") from None
 
