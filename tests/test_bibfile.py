@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, run_sllm, sllm_exe
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sllm import bibfile
 from sllm.bibfile import CiteError, merge_into, scan
@@ -408,6 +410,27 @@ def test_the_scanner_reads_what_pybtex_reads():
     assert [e.key for e in entries] == list(parse_string(text, "bibtex").entries)
     assert entries[0].fields == {"title": 'A {"}quoted{"} title', "doi": "10.1/x"}
     assert entries[1].fields == {"title": "Part two", "eprint": "2101.00001"}
+
+
+_PIECES = [*'@{}(),="# \nab%', "@misc{", "@article(", "title = ", "@comment", "@string{", "@preamble{"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_what_the_scanner_accepts_does_not_swallow_an_appended_entry(text):
+    from pybtex.database import parse_string
+
+    new = "\n\n@misc{zzznew,\n  title = {T}\n}\n"
+    try:
+        list(scan(text))
+    except bibfile._NotBibtex:
+        return  # refused: nothing is appended
+    assert [e.key for e in scan(text + new) if e.key][-1] == "zzznew"
+    try:
+        parse_string(text, "bibtex")
+    except Exception:  # noqa: BLE001 - pybtex is stricter about stray '@'
+        return
+    assert "zzznew" in parse_string(text + new, "bibtex").entries
 
 
 @pytest.mark.parametrize("text", [
