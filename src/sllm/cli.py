@@ -305,7 +305,7 @@ def show(
     if out.fmt == "table":
         from .render import record_text
 
-        out.write(record_text(record, out.width, styled=out.colour, verbose=out.verbose), human=not out.colour)
+        out.write(record_text(record, out.width, styled=out.colour, verbose=out.verbose), styled=out.colour)
     elif out.fmt == "json":
         from .render import to_json_one
 
@@ -376,7 +376,7 @@ def compare(
     rows = commands.comparison(records)
     columns = (Column("", ratio=1, style="1"), *(Column(r.name, ratio=2, style="1;36") for r in records))
     cells = [(label, *values) for label, values in rows]
-    out.write(render(columns, cells, out.width, styled=out.colour, rule=out.terminal), human=not out.colour)
+    out.write(render(columns, cells, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 
 @command()
@@ -412,7 +412,7 @@ def search(
     columns = (Column("Score"), Column("Name", ratio=2, style="1;36"), Column("Id", ratio=2),
                Column("Title", ratio=4))
     rows = [(f"{s:.0f}", r.name, r.id, r.title or "") for r, s in hits]
-    out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), human=not out.colour)
+    out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 
 @command()
@@ -435,7 +435,7 @@ def validate(
         out.json(report.as_data())
     else:
         for problem in report.problems:
-            out.write(f"{problem}\n", human=True)
+            out.write(f"{problem}\n")
         for line in report.summary():
             out.note(line)
     if not report.ok:
@@ -476,7 +476,7 @@ def check(
     if out.fmt == "json":
         out.json(report.as_data())
     else:
-        out.write(bibcheck.human(report), human=True)
+        out.write(bibcheck.human(report))
     out.note(report.summary())
     if fix:
         out.note(f"wrote the corrected copy to {output}")

@@ -76,9 +76,10 @@ class Output:
 
     # --- writing ------------------------------------------------------------------
 
-    def write(self, text: str, human: bool = False) -> None:
-        """Data to stdout; text for people is cleaned of control characters first."""
-        if human:
+    def write(self, text: str, styled: bool = False) -> None:
+        """Text to stdout, without control characters: catalog text must not drive the
+        terminal. ``styled`` text carries our own colours; its producer cleaned the rest."""
+        if not styled:
             text = clean(text)
         if sys.stdout is None:  # started with stdout closed (>&-)
             _stderr("sllm: error: standard output is closed: nothing was written\n")
@@ -130,7 +131,7 @@ class Output:
         if fmt.human and not records:
             return
         # the grid cleans its cells itself, so its own colours survive
-        self.write(render(self.fmt, records, self.options()), human=fmt.human and not self.colour)
+        self.write(render(self.fmt, records, self.options()), styled=fmt.human and self.colour)
         if fmt.human:
             self.count(len(records), total if total is not None else len(records))
 
@@ -164,7 +165,7 @@ class Output:
                           color_system="auto" if self.colour else None, force_terminal=self.colour,
                           highlight=False, emoji=False, soft_wrap=False)
         console.print(renderable)
-        self.write(buffer.getvalue(), human=not self.colour)
+        self.write(buffer.getvalue(), styled=self.colour)
 
 
 def _stderr(text: str) -> None:
