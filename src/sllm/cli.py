@@ -64,13 +64,17 @@ def command(name: Optional[str] = None) -> Callable:
     def register(func: Callable) -> Callable:
         @functools.wraps(func)
         def guarded(*args, **kwargs):
-            from .output import Closed
+            from .output import Closed, Unwritable
 
             try:
                 return func(*args, **kwargs)
             except Failed as exc:
                 report(exc)
                 raise typer.Exit(exc.code) from None
+            except Unwritable as exc:
+                report(Failed(str(exc), 1))
+                _quiet_stdout()
+                raise typer.Exit(1) from None
             except Closed:
                 _quiet_stdout()
                 raise typer.Exit(0) from None
@@ -671,10 +675,14 @@ def main(argv: list[str] | None = None) -> int:
             except BrokenPipeError:
                 raise Closed() from None
             except (ValueError, OSError):
-                pass
+                _quiet_stdout()
     except (Closed, BrokenPipeError):
         _quiet_stdout()
         return 0
+    except OSError as exc:  # the framework's own output (--help) refused: disk full, ...
+        _quiet_stdout()
+        _stderr(f"sllm: error: cannot write the output: {exc.strerror or exc}\n")
+        return 1
     except Failed as exc:
         report(exc)
         return exc.code

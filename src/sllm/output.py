@@ -31,6 +31,18 @@ class Closed(Exception):
     """stdout went away (``| head``): stop writing and exit 0."""
 
 
+class Unwritable(Exception):
+    """stdout refused the data (disk full, file too large): one line, exit 1."""
+
+
+def _refused(exc: OSError) -> Unwritable:
+    import errno
+
+    if exc.errno == errno.EPIPE:
+        raise Closed() from None
+    return Unwritable(f"cannot write the output: {exc.strerror or exc}; it is incomplete")
+
+
 @dataclass
 class Output:
     fmt: str = "table"
@@ -90,6 +102,7 @@ class Output:
         except BrokenPipeError:
             raise Closed() from None
         except UnicodeEncodeError:
+            # a terminal or locale that cannot show some letters gets '?' for them
             stream = sys.stdout
             data = text.encode(getattr(stream, "encoding", None) or "ascii", "replace")
             try:
@@ -98,6 +111,10 @@ class Output:
                 stream.buffer.flush()
             except BrokenPipeError:
                 raise Closed() from None
+            except OSError as exc:
+                raise _refused(exc) from None
+        except OSError as exc:
+            raise _refused(exc) from None
 
     def note(self, message: str) -> None:
         _stderr(f"sllm: {clean(message)}\n")
