@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-from conftest import run_sllm, sllm_exe
+from conftest import on_a_terminal, run_sllm
 
 EVIL = [{
     "id": "evil", "name": "Evil\u001b]52;c;SGVsbG8=\u0007Model", "domains": ["law"], "modalities": ["language"],
@@ -41,22 +40,5 @@ def test_piped_output_and_messages_carry_no_control_sequences(evil, args):
 @pytest.mark.parametrize("args", [["list"], ["show", "evil"], ["tree", "llama"], ["stats"], ["search", "evil"]],
                          ids=" ".join)
 def test_a_colour_terminal_gets_our_colours_and_none_of_theirs(evil, args):
-    pty = pytest.importorskip("pty")
-    cmd = [*sllm_exe(), *args, "--catalog", str(evil), "--no-bundled"]
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ.pop("NO_COLOR", None)
-        os.environ.update({"COLUMNS": "100", "TERM": "xterm"})
-        os.execvp(cmd[0], cmd)
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    out = b"".join(chunks).decode("utf-8", "replace")
+    out = on_a_terminal(*args, "--catalog", str(evil), "--no-bundled")
     assert not _bad(out), out
