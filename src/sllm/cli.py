@@ -201,7 +201,19 @@ def _root(
 
 # --- commands ----------------------------------------------------------------
 
-FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, json, jsonl, csv, markdown, bibtex or ids.")]
+FormatOpt = Annotated[Optional[str], typer.Option(
+    "--format", "-f", help="table, json, jsonl, csv, markdown, ids, or a citation format: bibtex, biblatex, csl-json, ris.")]
+#: Citation formats every command that writes citations accepts; those not in render.FORMATS.
+CITATION_FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
+CITATION_ONLY = ("biblatex", "csl-json", "ris")
+PreferOpt = Annotated[str, typer.Option(
+    "--prefer", help="Where a preprint was published: cite the published version or the arXiv preprint.",
+    rich_help_panel="Citations")]
+EncodingOpt = Annotated[Optional[str], typer.Option(
+    "--encoding", help="ascii (LaTeX accents; default for bibtex and biblatex) or utf-8 (default for the others).",
+    rich_help_panel="Citations")]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="One summary line instead of a warning per citation.", rich_help_panel="Citations")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 
 
@@ -216,13 +228,16 @@ def list_(
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most this many.")] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    prefer: PreferOpt = "published",
+    encoding: EncodingOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """List models; filters combine (same option repeated = OR, different = AND)."""
     from .query import QueryError, select
     from .query import sort as sort_records
     from .render import FORMATS, RENDERERS
 
-    fmt = _format(fmt, as_json, FORMATS)
+    fmt = _format(fmt, as_json, FORMATS + CITATION_ONLY)
     try:
         chosen = sort_records(select(records, query), sort, reverse)
     except QueryError as exc:
@@ -234,8 +249,9 @@ def list_(
     if fmt == "table":
         _print_table(chosen)
         return
-    if fmt == "bibtex":
-        _warn_citations(chosen)
+    if fmt in CITATION_FORMATS:
+        _emit_citations(chosen, fmt, prefer, encoding, quiet)
+        return
     emit(RENDERERS[fmt](chosen))
 
 
@@ -297,12 +313,28 @@ def show(
     out.print(record_panel(record, fancy=out.is_terminal))
 
 
-def _warn_citations(records) -> None:
-    for r in records:
-        if r.citation is None:
-            note(f"warning: {r.name} ({r.id}) has no citation in the catalog")
-        elif not r.citation.verified:
-            note(f"warning: the citation of {r.name} ({r.id}) is unverified; check it before use")
+def _citations(records, fmt: str, prefer: str, encoding: Optional[str], quiet: bool):
+    """The records' citations in ``fmt``, warnings printed (or summed up); text and count."""
+    from . import cite as citing
+    from .citeformats import ENCODINGS
+
+    if prefer not in citing.PREFER:
+        fail(f"unknown --prefer '{shown(prefer)}': use published or preprint")
+    if encoding is not None and encoding.lower() not in ENCODINGS:
+        fail(f"unknown --encoding '{shown(encoding)}': use ascii or utf-8")
+    chosen = citing.select(records, prefer)
+    text, problems = citing.render(fmt, chosen.citations, encoding.lower() if encoding else None)
+    warnings = chosen.warnings + problems
+    if quiet and warnings:
+        note(citing.summary(warnings))
+    elif warnings:
+        for warning in warnings:
+            note(f"warning: {warning}")
+    return text, chosen.citations
+
+
+def _emit_citations(records, fmt: str, prefer: str, encoding: Optional[str], quiet: bool) -> None:
+    emit(_citations(records, fmt, prefer, encoding, quiet)[0])
 
 
 @app.command()
@@ -311,11 +343,14 @@ def cite(
     names: Annotated[list[str], typer.Argument(help="Model names, aliases or ids.", autocompletion=_complete_names)],
     records,
     catalog,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, text or markdown.")] = "bibtex",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, biblatex, csl-json, ris, text or markdown.")] = "bibtex",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Append new BibTeX entries to this file.")] = None,
+    prefer: PreferOpt = "published",
+    encoding: EncodingOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Print citations; with -o, append to a .bib file only what it lacks."""
-    fmt = _format(fmt, False, ("bibtex", "text", "markdown"))
+    fmt = _format(fmt, False, CITATION_FORMATS + ("text", "markdown"))
     if output is not None and fmt != "bibtex":
         fail("-o writes BibTeX: drop --format or use --format bibtex")
     chosen, seen = [], set()
@@ -324,14 +359,15 @@ def cite(
         if record.id not in seen:
             seen.add(record.id)
             chosen.append(record)
-    _warn_citations(chosen)
-    citations = [r.citation for r in chosen if r.citation]
-    if not citations:
+    if not any(r.citation for r in chosen):
+        for r in chosen:
+            note(f"warning: {r.name} ({r.id}) has no citation in the catalog")
         fail("none of these models has a citation in the catalog", code=1)
     from . import cite as citing
 
+    text, citations = _citations(chosen, fmt, prefer, encoding, quiet)
     if output is None:
-        emit(citing.bibtex(citations) if fmt == "bibtex" else citing.references(citations, fmt))
+        emit(text)
         return
     try:
         result = citing.merge_into(output, citations)
@@ -557,14 +593,21 @@ def timeline(query, records, as_json: JsonOpt = False) -> None:
 def export(
     query,
     records,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown (an awesome-list README) or json.")] = "markdown",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown (an awesome-list README), json, "
+                                     "or the citations as bibtex, biblatex, csl-json or ris.")] = "markdown",
+    prefer: PreferOpt = "published",
+    encoding: EncodingOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Publish the (filtered) catalog as a README-style list grouped by domain and modality."""
     from .query import select
     from .query import sort as sort_records
 
-    fmt = _format(fmt, False, ("markdown", "json"), default="markdown")
+    fmt = _format(fmt, False, ("markdown", "json") + CITATION_FORMATS, default="markdown")
     chosen = sort_records(select(records, query), "name")
+    if fmt in CITATION_FORMATS:
+        _emit_citations(chosen, fmt, prefer, encoding, quiet)
+        return
     if fmt == "json":
         from .render import to_json
 

@@ -151,7 +151,7 @@ def roundtrip_problem(c) -> str | None:
     from .cite import bibtex
 
     try:
-        parsed = parse_string(bibtex([c]), "bibtex")
+        parsed = parse_string(bibtex([c], encoding="utf-8"), "bibtex")  # ASCII output folds on purpose
     except Exception as exc:  # noqa: BLE001 - any failure is the finding
         return f"BibTeX that pybtex cannot read back: {exc}"
     entry = parsed.entries.get(c.key)
