@@ -139,6 +139,8 @@ def _record(name: str, r: Record, report: Report) -> None:
 def _plain(text: str) -> str:
     import latexcodec  # noqa: F401
 
+    # Braces in catalog text are written as \textbraceleft{} / \textbraceright{}.
+    text = text.replace("\\textbraceleft{}", "{").replace("\\textbraceright{}", "}")
     text = codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
     # LaTeX reads -- and --- as dashes; a title typed with them is unchanged.
     return " ".join(text.replace("\u2014", "---").replace("\u2013", "--").split())
