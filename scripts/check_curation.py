@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import import_awesome  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-import import_awesome  # noqa: E402
 from sllm.records import validate  # noqa: E402
 
 

@@ -227,6 +227,15 @@ def apply(record: dict, patch: dict) -> dict:
     return out
 
 
+def consistent(record: dict) -> dict:
+    """What follows from the record itself: the citation's DOI at the top level, sizes ascending."""
+    citation = record.get("citation") or {}
+    if citation.get("doi") and not record.get("doi"):
+        record["doi"] = citation["doi"]
+    record["sizes"] = sorted(record["sizes"], key=lambda s: (s.get("parameters") is None, s.get("parameters") or 0))
+    return record
+
+
 def build(skeleton: bool = False) -> list[dict]:
     records = parse_list(UPSTREAM)
     disambiguate(records)
@@ -242,7 +251,7 @@ def build(skeleton: bool = False) -> list[dict]:
         raise SystemExit(f"overlays curate ids the list does not have: {stray}")
     out = []
     for record in records:
-        merged = apply(record, overlays.get(record["id"], {}))
+        merged = consistent(apply(record, overlays.get(record["id"], {})))
         # Round-trip through the model: the catalog is written in contract order
         # and nothing invalid is written at all.
         out.append(validate(merged).contract())

@@ -21,7 +21,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import DATA, run_sllm
 
 TOOLS = ("pdflatex", "bibtex", "biber")

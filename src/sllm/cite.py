@@ -2,10 +2,9 @@
 
 The formats themselves live in ``citeformats`` (one exporter per format). Here
 a list of records becomes the citations to write: the published version or,
-with ``prefer="preprint"``, the arXiv preprint where the catalog knows both;
-records without a citation, and citations not confirmed in a primary source,
-become warnings that the command line prints (or counts, when asked to be
-quiet).
+with ``prefer="preprint"``, the arXiv preprint where the catalog knows both.
+What writing them could not do faithfully (a character with no ASCII form, a
+field left out) comes back as warnings, one line each.
 """
 
 from __future__ import annotations
@@ -16,48 +15,37 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from .records import Citation, Record
 
 PREFER = ("published", "preprint")
+ENCODINGS = ("ascii", "utf-8")
 
 
 class CiteError(Exception):
     """A bibliography that cannot be written safely; nothing was changed."""
 
 
-@dataclass
-class Selection:
-    """The citations to write, and what the user should be told about them."""
-
-    citations: list[Citation] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def select(records: Sequence[Record], prefer: str = "published") -> Selection:
-    """Each record's citation once, in the version asked for."""
+def select(records: Sequence[Record], prefer: str = "published") -> list[Citation]:
+    """Each record's citation, in the version asked for; records without one are skipped."""
     from .citeformats.common import preprint_version
 
     if prefer not in PREFER:
         raise ValueError(f"unknown version '{prefer}': use published or preprint")
-    chosen = Selection()
+    chosen = []
     for r in records:
         c = r.citation
         if c is None:
-            chosen.warnings.append(f"{r.name} ({r.id}) has no citation in the catalog")
             continue
-        if not c.verified:
-            chosen.warnings.append(f"the citation of {r.name} ({r.id}) is unverified "
-                                   f"(evidence: {c.evidence}); check it before use")
         arxiv = c.eprint or r.arxiv
         if prefer == "preprint" and arxiv and (c.journal or c.booktitle):
             c = preprint_version(c, arxiv)
-        chosen.citations.append(c)
+        chosen.append(c)
     return chosen
 
 
-def render(fmt: str, citations: Sequence[Citation], encoding: str | None = None) -> tuple[str, list[str]]:
+def render(fmt: str, citations: Sequence[Citation], encoding: Optional[str] = None) -> tuple[str, list[str]]:
     """The citations in format ``fmt``, and the warnings writing them raised.
 
     BibTeX and biblatex are pure ASCII unless ``encoding`` is "utf-8"; the other
@@ -72,22 +60,33 @@ def render(fmt: str, citations: Sequence[Citation], encoding: str | None = None)
     return text, warnings
 
 
-def summary(warnings: Sequence[str]) -> str:
-    """The one line that stands for all warnings under --quiet."""
-    unverified = sum(1 for w in warnings if " is unverified " in w)
-    missing = sum(1 for w in warnings if w.endswith("has no citation in the catalog"))
-    other = len(warnings) - unverified - missing
-    parts = [f"{n} {what}" for n, what in (
-        (unverified, "unverified citation" + ("s" if unverified != 1 else "")),
-        (missing, "model" + ("s" if missing != 1 else "") + " without a citation"),
-        (other, "other warning" + ("s" if other != 1 else "")),
-    ) if n]
-    return f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} ({', '.join(parts)}); run without --quiet to see them"
+def write(fmt: str, records: Sequence[Record], options) -> str:
+    """What a record exporter (render.Options) prints for the records' citations."""
+    text, warnings = render(fmt, select(records, options.prefer), options.encoding)
+    if options.warn is not None:
+        for warning in warnings:
+            options.warn(warning)
+    return text
 
 
 def bibtex(citations: Sequence[Citation], encoding: str = "ascii") -> str:
     """BibTeX for the citations, as written to a .bib file: pure ASCII by default."""
     return render("bibtex", citations, encoding)[0]
+
+
+def latex(text: str) -> str:
+    """Plain Unicode as the pure-ASCII LaTeX of a BibTeX field."""
+    from .citeformats.latex import escape
+
+    return escape(text)
+
+
+def entry(c: Citation):
+    """The citation as ``bibtex`` writes it, parsed back: a pybtex Entry whose
+    field values are the escaped LaTeX of the file."""
+    from pybtex.database import parse_string
+
+    return parse_string(bibtex([c]), "bibtex").entries[c.key]
 
 
 def references(citations: Sequence[Citation], style: str = "text") -> str:

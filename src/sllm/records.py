@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional
 
-from .sizes import SizeError, is_moe_label, parse_size
 from .vocab import ACCESS, DOMAINS, EVIDENCE, MODALITIES, OPEN_ACCESS, TYPES
 
 #: Bumped (with a README note) whenever a key is renamed or removed; new keys
@@ -212,11 +211,9 @@ def validate(data: dict) -> Record:
 
 
 def size_from_label(label: str) -> Size:
-    """A released label (``7B``, ``Base``, ``8x7B``) with its count where known."""
-    if is_moe_label(label):
-        return Size(label=label, parameters=None)
-    try:
-        return Size(label=label, parameters=parse_size(label))
-    except SizeError:
-        return Size(label=label, parameters=None)
+    """A released label with no count: counts are read in a source, never derived from
+    a label (CodeGen's ``2B`` has about 2.7 billion). ``Base`` and ``Large`` are the
+    exception, by the upstream list's stated convention (110M and 340M)."""
+    from .sizes import NAMED
 
+    return Size(label=label, parameters=NAMED.get(label.strip().lower()))

@@ -35,6 +35,25 @@ def _family_labels(records: Sequence[Record]) -> dict[str, str]:
     return {k: c.most_common(1)[0][0] for k, c in spellings.items()}
 
 
+def _families(records: Sequence[Record]) -> Counter:
+    """Models per backbone family: the registry's family of each backbone, else the root of
+    its lineage, else (a backbone the registry does not know yet) the family word of its name."""
+    from .lineage import Lineage
+
+    lineage = Lineage(records)
+    labels = _family_labels(records)
+    counts: Counter = Counter()
+    for r in records:
+        names = set()
+        for b in r.backbones:
+            if lineage.registry.canonical(b) or lineage.by_name.get(normalize(b)):
+                names.add(lineage.family(b))
+            else:
+                names.add(labels.get(family(b), family(b)))
+        counts.update(names)
+    return counts
+
+
 def stats(records: Sequence[Record], top: int = 15) -> dict[str, dict[str, int]]:
     """Counts by domain, modality, architecture type, year, kind and backbone family.
 
@@ -46,15 +65,14 @@ def stats(records: Sequence[Record], top: int = 15) -> dict[str, dict[str, int]]
     by_type = Counter(t for r in records for t in r.architecture)
     untyped = sum(1 for r in records if not r.architecture)
     by_year = Counter(str(r.year) if r.year else UNKNOWN for r in records)
-    labels = _family_labels(records)
-    by_family = Counter(labels.get(f, f) for r in records for f in {family(b) for b in r.backbones})
+    by_family = _families(records)
     out = {
         "domain": {d: by_domain[d] for d in DOMAINS if by_domain[d]},
         "modality": {m: by_modality[m] for m in MODALITIES if by_modality[m]},
         "architecture": {**{t: by_type[t] for t in TYPES if by_type[t]}, **({"none": untyped} if untyped else {})},
         "year": dict(sorted(by_year.items())),
         "kind": dict(Counter(r.kind for r in records).most_common()),
-        "backbone": dict(by_family.most_common(top)),
+        "backbone": dict(sorted(by_family.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:top]),
     }
     return out
 

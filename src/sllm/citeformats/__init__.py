@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Callable, Optional, Sequence
 
-from ..records import Citation
+from sllm.records import Citation
 
 #: format name -> (module in this package, function)
 EXPORTERS: dict[str, tuple[str, str]] = {
@@ -37,3 +37,25 @@ def export(fmt: str, citations: Sequence[Citation], *, encoding: str = "ascii",
     module, function = EXPORTERS[fmt]
     exporter = getattr(import_module(f".{module}", __name__), function)
     return exporter(list(citations), encoding=encoding, warn=warn)
+
+
+def _register() -> None:
+    """Offer the formats beyond BibTeX wherever records are printed (render's registry)."""
+    from sllm.render import exporter
+
+    def citing(fmt: str):
+        def run(records, options):
+            from sllm.cite import write
+
+            return write(fmt, records, options)
+        return run
+
+    for fmt, help in (
+        ("biblatex", "biblatex entries (date, journaltitle, eprinttype) for biber"),
+        ("csl-json", "CSL-JSON items for pandoc --citeproc, Zotero and other CSL processors"),
+        ("ris", "RIS records for EndNote, Zotero, Mendeley and RefWorks"),
+    ):
+        exporter(fmt, help, citations=True)(citing(fmt))
+
+
+_register()

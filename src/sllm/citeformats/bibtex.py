@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional, Sequence
 
-from ..names import Name, parse
-from ..records import Citation
+from sllm.names import Name, parse
+from sllm.records import Citation
+
 from . import latex
 from .common import MONTHS, canonical, is_arxiv, lost_message, month_number
 

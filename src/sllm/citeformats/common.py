@@ -6,7 +6,7 @@ import dataclasses
 import re
 from typing import Optional
 
-from ..records import Citation
+from sllm.records import Citation
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NEW_ARXIV = re.compile(r"(\d{2})(\d{2})\.\d{4,5}")
@@ -50,7 +50,7 @@ def canonical(c: Citation) -> Citation:
     A conference written as a journal (or the reverse) also gets the entry type
     that goes with it, so that styles print it as what it is.
     """
-    from ..venues import canonical_name, lookup
+    from sllm.venues import canonical_name, lookup
 
     changes: dict = {}
     for fld in ("booktitle", "journal"):

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Callable, Optional, Sequence
 from urllib.parse import urlsplit
 
-from ..names import Name, parse
-from ..records import Citation
-from ..venues import lookup
+from sllm.names import Name, parse
+from sllm.records import Citation
+from sllm.venues import lookup
+
 from .common import arxiv_url, canonical, is_preprint, month_number
 
 Warn = Optional[Callable[[str], None]]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
 
-from ..names import parse
-from ..records import Citation
+from sllm.names import parse
+from sllm.records import Citation
+
 from .common import canonical, fold_ascii, is_preprint, lost_message
 
 Warn = Optional[Callable[[str], None]]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Callable, Optional, Sequence
 from urllib.parse import urlsplit
 
-from ..names import Name, parse
-from ..records import Citation
+from sllm.names import Name, parse
+from sllm.records import Citation
+
 from .common import arxiv_url, canonical, fold_ascii, is_preprint, lost_message, month_number, page_range
 
 Warn = Optional[Callable[[str], None]]
