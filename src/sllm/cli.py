@@ -682,7 +682,8 @@ def main(argv: list[str] | None = None) -> int:
             rv = runner(args=args, prog_name="sllm", standalone_mode=False)
         finally:
             try:
-                sys.stdout.flush()
+                if sys.stdout is not None:
+                    sys.stdout.flush()
             except BrokenPipeError:
                 raise Closed() from None
             except (ValueError, OSError):
@@ -696,6 +697,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _stderr("\n")
         return 130
+    except SystemExit as exc:
+        # rich and the framework exit 1 when their output (--help) meets a closed pipe,
+        # after pointing stdout at /dev/null: a reader that went away is not a failure.
+        if exc.code == 1 and (type(sys.stdout).__name__ == "PacifyFlushWrapper" or _stdout_is_devnull()):
+            _quiet_stdout()
+            return 0
+        raise exc
     except Exception as exc:  # the framework's own exits and usage errors, recognised by shape
         name = type(exc).__name__
         if name == "Abort":
@@ -715,6 +723,14 @@ def main(argv: list[str] | None = None) -> int:
             return int(exc.exit_code)
         raise
     return rv if isinstance(rv, int) else 0
+
+
+def _stdout_is_devnull() -> bool:
+    try:
+        here, null = os.fstat(1), os.stat(os.devnull)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (null.st_dev, null.st_ino)
 
 
 def _quiet_stdout() -> None:

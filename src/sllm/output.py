@@ -80,6 +80,9 @@ class Output:
         """Data to stdout; text for people is cleaned of control characters first."""
         if human:
             text = clean(text)
+        if sys.stdout is None:  # started with stdout closed (>&-)
+            _stderr("sllm: error: standard output is closed: nothing was written\n")
+            raise SystemExit(1)
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
