@@ -294,3 +294,18 @@ def test_cite_subprocess_keeps_stdout_for_data(tmp_path):
     assert result.returncode == 0
     assert result.stdout.startswith("TY  - JOUR") and result.stdout.rstrip().endswith("ER  -")
     assert "AU  - Olmos, Jose Luis, Jr." in result.stdout
+
+
+def test_the_venue_vocabulary_ships_inside_the_package():
+    from importlib.resources import files
+
+    import sllm
+
+    assert files(sllm).joinpath("venues.json").is_file()
+
+
+def test_references_print_names_in_reading_order(hard):
+    text = hard("cite", "suffixlm", "corplm", "--format", "text").stdout
+    assert text.startswith("Jose Luis Olmos Jr., Blaise Agüera y Arcas, Cyprien de Masson d’Autume, "
+                           "huimin zheng, Ludwig van Beethoven, et al. (2023).")
+    assert "Merlyn Mind, CodeGemma Team, and Johnson and Johnson (2023)." in text
