@@ -359,12 +359,13 @@ def cite(
     if output is None:
         out.records(records)
         return
-    from . import cite as citing
+    from .bibfile import CiteError, merge_into
+    from .cite import select
 
     out.citation_warnings(records)
     try:
-        result = citing.merge_into(output, citing.select(records, out.prefer))
-    except citing.CiteError as exc:
+        result = merge_into(output, select(records, out.prefer), notify=out.note)
+    except CiteError as exc:
         fail(str(exc), code=1)
     for key, why in result.skipped:
         out.note(f"skipped {key}: {why}")
