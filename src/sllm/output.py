@@ -163,7 +163,7 @@ class Output:
         weak = [r for r in records if r.citation is not None and r.citation.evidence != "primary"]
         if self.quiet:
             if missing or weak or problems:
-                other = f", {len(problems)} other warnings" if problems else ""
+                other = f", {len(problems)} other warning{'s' if len(problems) != 1 else ''}" if problems else ""
                 self.note(f"{len(weak)} of {len(records)} citations not confirmed in a primary source, "
                           f"{len(missing)} missing{other} (without --quiet: which ones)")
             return
