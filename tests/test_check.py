@@ -123,7 +123,8 @@ def test_seed_fixed_copy_is_clean(cli, tmp_path):
 
 def test_catalog_output_is_not_flagged(cli, tmp_path):
     bib = tmp_path / "all.bib"
-    bib.write_text(cli("list", "--format", "bibtex").stdout, "utf-8")
+    # UTF-8: the ASCII output leaves out a title and authors that have no romanized form yet.
+    bib.write_text(cli("list", "--format", "bibtex", "--encoding", "utf-8").stdout, "utf-8")
     keys = {r["citation"]["key"]: r["id"] for r in json.loads(cli("list", "--json").stdout) if r["citation"]}
     result = cli("check", str(bib), "--json")
     assert result.exit_code == 0

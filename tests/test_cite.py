@@ -139,3 +139,123 @@ def test_output_keeps_file_mode(mini, tmp_path):
 def test_output_only_with_bibtex(mini, tmp_path):
     result = mini("cite", "medllama-fixture", "-f", "text", "-o", str(tmp_path / "x.bib"))
     assert result.exit_code == 2
+
+
+# --- names, venues, escaping: the parts every format shares ------------------------
+
+@pytest.mark.parametrize(
+    "text, family, given, von, suffix, corporate",
+    [
+        ("Jose Luis Olmos Jr.", "Olmos", "Jose Luis", "", "Jr.", False),
+        ("Olmos, Jr., Jose Luis", "Olmos", "Jose Luis", "", "Jr.", False),
+        ("John Smith III", "Smith", "John", "", "III", False),
+        ("Cyprien de Masson d'Autume", "Masson d'Autume", "Cyprien", "de", "", False),
+        ("Blaise Agüera y Arcas", "Agüera y Arcas", "Blaise", "", "", False),
+        ("Leandro von Werra", "Werra", "Leandro", "von", "", False),
+        ("von Werra, Leandro", "Werra", "Leandro", "von", "", False),
+        ("huimin zheng", "zheng", "huimin", "", "", False),
+        ("{Merlyn Mind}", "Merlyn Mind", "", "", "", True),
+        ("CodeGemma Team", "CodeGemma Team", "", "", "", True),
+        ("Mausam", "Mausam", "", "", "", False),
+    ],
+)
+def test_name_parts(text, family, given, von, suffix, corporate):
+    from sllm.names import parse
+
+    n = parse(text)
+    assert (n.family, n.given, n.von, n.suffix, n.corporate) == (family, given, von, suffix, corporate)
+
+
+def test_venue_vocabulary_spellings():
+    from sllm.venues import lookup
+
+    iclr = {"ICLR", "ICLR 2024", "International Conference on Learning Representations (ICLR)",
+            "The Twelfth International Conference on Learning Representations",
+            "International Conference on Learning Representations 2024"}
+    assert {lookup(v).name for v in iclr} == {"International Conference on Learning Representations"}
+    neurips = {"NeurIPS 2022", "Advances in Neural Information Processing Systems 36 (NeurIPS 2023)",
+               "The Thirty-eighth Annual Conference on Neural Information Processing Systems",
+               "Conference on Neural Information Processing Systems (NeurIPS 2024)"}
+    assert {lookup(v).short for v in neurips} == {"NeurIPS"}
+    assert lookup("Proceedings of the 3rd Clinical Natural Language Processing Workshop") is None
+    assert lookup("Findings of EMNLP'23").id == "findings-emnlp"
+
+
+def test_every_vocabulary_entry_is_well_formed():
+    import json
+
+    from sllm.venues import _index, vocabulary_path
+
+    data = json.loads(vocabulary_path().read_text(encoding="utf-8"))
+    ids = [v["id"] for v in data["venues"]]
+    assert len(ids) == len(set(ids))
+    assert all(v["name"] and v["short"] and v["kind"] in ("conference", "journal") for v in data["venues"])
+    _index.cache_clear()
+    _index()  # raises when one spelling names two venues
+
+
+def test_the_catalog_spells_each_known_venue_one_way(cli):
+    out = cli("list", "--format", "bibtex", "--quiet").stdout
+    entries = parse_string(out, "bibtex").entries.values()
+    venues = {e.fields.get("booktitle") or e.fields.get("journal") for e in entries}
+    assert len({v for v in venues if v and "Learning Representations" in v}) == 1
+    assert len({v for v in venues if v and "Neural Information Processing" in v and "Datasets" not in v}) == 1
+
+
+@pytest.mark.parametrize("size", [40_000, 1_000_000])
+def test_long_pathological_text_renders(size):
+    """Every pattern on catalog text is linear: these took seconds to minutes before."""
+    from sllm.cite import render
+    from sllm.records import Citation
+
+    for title in ("a" * size, "aB" * (size // 2), "{" * size, "é" * size, ("x-" * (size // 2))):
+        c = Citation(type="misc", key="k", authors=["A B"], title=title, year=2020, note=title)
+        for fmt in ("bibtex", "biblatex", "csl-json", "ris", "text"):
+            text, _ = render(fmt, [c])
+            assert len(text) >= size
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("doi", "10.1234/x\\input{/etc/passwd}"),
+        ("doi", "10.1234/a}b"),
+        ("url", "https://example.org/\\input{x}"),
+        ("url", "https://example.org/a b"),
+        ("key", "key{x}"),
+        ("eprint", "2001.00001}"),
+    ],
+)
+def test_identifiers_written_verbatim_are_validated(tmp_path, field, value):
+    import json
+
+    from conftest import MINI, run_sllm
+
+    record = json.loads(MINI.read_text())[0]
+    record["citation"][field] = value
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([record]))
+    result = run_sllm("validate", str(path))
+    assert result.returncode == 1
+    assert f"citation.{field}" in result.stdout + result.stderr
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=60))
+def test_any_catalog_text_gives_bibtex_that_parses_back(text):
+    from sllm.cite import render
+    from sllm.records import Citation
+
+    if not text.strip():
+        return
+    c = Citation(type="article", key="k", authors=[text], title=text, year=2020, journal=text, note=text)
+    for encoding in ("ascii", "utf-8"):
+        for fmt in ("bibtex", "biblatex"):
+            out, _ = render(fmt, [c], encoding)
+            parse_string(out, "bibtex")  # raises on unbalanced braces or a broken entry
+            if encoding == "ascii":
+                assert out.isascii()

@@ -43,11 +43,12 @@ import os
 import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
 from .records import Citation, Record
+from .venues import lookup as lookup_venue
 
 #: A bibliography larger than this is refused rather than read into memory.
 MAX_BYTES = 64 * 1024 * 1024
@@ -283,8 +284,16 @@ def _close(a: _Name, b: _Name) -> bool:
 def _catalog_names(c: Citation) -> list[_Name]:
     from pybtex.database import Person
 
-    # Catalog names are plain Unicode: parsed as they are, not through LaTeX.
-    return [_name(Person(a.replace("{", "").replace("}", ""))) for a in c.authors]
+    from .citeformats.bibtex import format_name
+    from .names import parse as parse_name
+
+    # Catalog names are plain Unicode: split as sllm writes them (suffixes, particles,
+    # corporate names), not through LaTeX.
+    out = []
+    for a in c.authors:
+        name = parse_name(a)
+        out.append(replace(_name(Person(format_name(name, ascii=False))), shown=name.display()))
+    return out
 
 
 def compare_authors(found: list[_Name], cut: bool, expected: list[_Name]) -> list[Problem]:
@@ -358,6 +367,9 @@ def _venue_forms(*texts: Optional[str]) -> set[str]:
         if not text:
             continue
         decoded = _decode(text)
+        known = lookup_venue(decoded)  # every spelling the venue vocabulary knows is one venue
+        if known is not None:
+            forms.add(f"venue:{known.id}")
         for acronym in re.findall(r"\(([^()]*)\)", decoded):
             word = re.sub(r"[^A-Za-z]", "", acronym.split()[0]) if acronym.split() else ""
             if len(word) >= 2:
@@ -470,6 +482,11 @@ class _Index:
                 add(i, 1, "")
             if i in self.keys.get(key.casefold(), []):
                 add(i, 1, "")
+        if not score and not title and not names:
+            # Nothing else to go by (an ASCII entry whose non-Latin title and authors
+            # were left out): the catalog's own key.
+            for i in self.keys.get(key.casefold(), []):
+                add(i, 1, "key")
         if not score:
             return None, []
         best = max(score, key=lambda i: (score[i], -i))
@@ -590,7 +607,7 @@ def human(report: Report) -> str:
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-_HOW = {"doi": "DOI", "arxiv": "arXiv id", "title": "title", "similar title": "a similar title"}
+_HOW = {"doi": "DOI", "arxiv": "arXiv id", "title": "title", "similar title": "a similar title", "key": "its key alone"}
 _LABELS = {"arxiv": "arXiv id", "doi": "DOI"}
 
 

@@ -1,137 +1,84 @@
-"""BibTeX and formatted references, built with pybtex from structured citations.
+"""Citations: which ones to write, in which format, with which warnings.
 
-Catalog text is plain Unicode. Here it becomes BibTeX that classic BibTeX accepts:
-LaTeX specials escaped once, non-ASCII letters as braced accent commands, words
-with inner capitals (BioMistral, LLaMA) brace-protected in titles, and doi / url /
-eprint written verbatim (they are identifiers, not prose).
+The formats themselves live in ``citeformats`` (one exporter per format). Here
+a list of records becomes the citations to write: the published version or,
+with ``prefer="preprint"``, the arXiv preprint where the catalog knows both.
+What writing them could not do faithfully (a character with no ASCII form, a
+field left out) comes back as warnings, one line each.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
-from typing import Sequence
+from typing import Optional, Sequence
 
-from .records import Citation, as_data
+from .records import Citation, Record
 
-VERBATIM = {"doi", "url", "eprint"}
-FIELD_ORDER = (
-    "title", "journal", "booktitle", "volume", "number", "pages", "year", "month",
-    "publisher", "institution", "organization", "address", "howpublished", "note",
-    "doi", "eprint", "archiveprefix", "primaryclass", "url",
-)
-_ASCII_SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-    "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\^{}",
-}
-_INNER_CAPS = re.compile(r"(?<![\w{])([\w\-]*[a-z0-9][\w\-]*[A-Z][\w\-]*|[A-Z]{2,}[\w\-]*)")
+PREFER = ("published", "preprint")
+ENCODINGS = ("ascii", "utf-8")
+
+
+def select(records: Sequence[Record], prefer: str = "published") -> list[Citation]:
+    """Each record's citation, in the version asked for; records without one are skipped."""
+    from .citeformats.common import preprint_version
+
+    if prefer not in PREFER:
+        raise ValueError(f"unknown version '{prefer}': use published or preprint")
+    chosen = []
+    for r in records:
+        c = r.citation
+        if c is None:
+            continue
+        arxiv = c.eprint or r.arxiv
+        if prefer == "preprint" and arxiv and (c.journal or c.booktitle):
+            c = preprint_version(c, arxiv)
+        chosen.append(c)
+    return chosen
+
+
+def render(fmt: str, citations: Sequence[Citation], encoding: Optional[str] = None) -> tuple[str, list[str]]:
+    """The citations in format ``fmt``, and the warnings writing them raised.
+
+    BibTeX and biblatex are pure ASCII unless ``encoding`` is "utf-8"; the other
+    formats are UTF-8 unless it is "ascii".
+    """
+    from .citeformats import export
+
+    if encoding is None:
+        encoding = "ascii" if fmt in ("bibtex", "biblatex") else "utf-8"
+    warnings: list[str] = []
+    text = export(fmt, citations, encoding=encoding, warn=warnings.append)
+    return text, warnings
+
+
+def write(fmt: str, records: Sequence[Record], options) -> str:
+    """What a record exporter (render.Options) prints for the records' citations."""
+    text, warnings = render(fmt, select(records, options.prefer), options.encoding)
+    if options.warn is not None:
+        for warning in warnings:
+            options.warn(warning)
+    return text
+
+
+def bibtex(citations: Sequence[Citation], encoding: str = "ascii") -> str:
+    """BibTeX for the citations, as written to a .bib file: pure ASCII by default."""
+    return render("bibtex", citations, encoding)[0]
 
 
 def latex(text: str) -> str:
-    """Plain Unicode -> LaTeX that pure-ASCII BibTeX reads back to the same text."""
-    import latexcodec  # noqa: F401  (registers the codec)
+    """Plain Unicode as the pure-ASCII LaTeX of a BibTeX field."""
+    from .citeformats.latex import escape
 
-    out = []
-    for ch in text:
-        if ch in _ASCII_SPECIALS:
-            out.append(_ASCII_SPECIALS[ch])
-        elif ord(ch) < 128:
-            out.append(ch)
-        else:
-            try:
-                enc = codecs.encode(ch, "ulatex+ascii")
-            except UnicodeEncodeError:
-                # No LaTeX spelling (法, ：): keep the character; biber and
-                # bibtex8 read UTF-8, and escaping it wrongly would be worse.
-                out.append(ch)
-                continue
-            out.append("{" + enc + "}" if enc.startswith("\\") and not enc.startswith("\\(") else enc)
-    return "".join(out)
-
-
-def protect_title(escaped: str) -> str:
-    """Brace words whose capitals a bibliography style must not lower-case."""
-    return _INNER_CAPS.sub(lambda m: "{" + m.group(1) + "}", escaped)
-
-
-def _writer():
-    from pybtex.database.output.bibtex import Writer
-
-    class _Writer(Writer):
-        def _encode(self, text: str) -> str:  # already escaped by entry()
-            return text
-
-    return _Writer(encoding="ascii")
+    return escape(text)
 
 
 def entry(c: Citation):
-    """A pybtex Entry whose field values are already BibTeX-escaped."""
-    from pybtex.database import Entry, Person
+    """The citation as ``bibtex`` writes it, parsed back: a pybtex Entry whose
+    field values are the escaped LaTeX of the file."""
+    from pybtex.database import parse_string
 
-    fields: dict[str, str] = {}
-    data = {k: v for k, v in as_data(c).items() if v is not None}
-    for name in FIELD_ORDER:
-        value = data.get(name)
-        if value is None:
-            continue
-        value = str(value)
-        if name in VERBATIM:
-            fields[name] = value
-        elif name == "title":
-            fields[name] = protect_title(latex(value))
-        elif name == "year":
-            fields[name] = str(value)
-        else:
-            fields[name] = latex(value)
-    fields.setdefault("year", str(c.year))
-    persons = {"author": [Person(latex(a)) for a in c.authors]}
-    return Entry(c.type, fields=fields, persons=persons)
-
-
-def bibtex(citations: Sequence[Citation]) -> str:
-    from pybtex.database import BibliographyData
-
-    data = BibliographyData()
-    for c in citations:
-        data.add_entry(c.key, entry(c))
-    text = _writer().to_string(data) if citations else ""
-    return text if text.endswith("\n") or not text else text + "\n"
+    return parse_string(bibtex([c]), "bibtex").entries[c.key]
 
 
 def references(citations: Sequence[Citation], style: str = "text") -> str:
     """Formatted references, one paragraph each, as plain text or Markdown."""
-    lines = [_reference(c, markdown=(style == "markdown")) for c in citations]
-    return "\n\n".join(lines) + ("\n" if lines else "")
-
-
-def _reference(c: Citation, markdown: bool) -> str:
-    authors = _author_list(c.authors)
-    title = c.title.rstrip(".")
-    venue = c.journal or c.booktitle or c.howpublished or c.publisher or c.institution
-    if not venue and c.eprint:
-        venue = f"arXiv preprint arXiv:{c.eprint}"
-    parts = [f"{authors} ({c.year}).", f"{title}."]
-    if venue:
-        detail = f"*{venue}*" if markdown else venue
-        if c.volume:
-            detail += f", {c.volume}"
-            if c.number:
-                detail += f"({c.number})"
-        if c.pages:
-            detail += f", {c.pages.replace('--', '–')}"
-        parts.append(detail + ".")
-    if c.doi:
-        url = f"https://doi.org/{c.doi}"
-        parts.append(f"[doi:{c.doi}]({url})" if markdown else url)
-    elif c.url:
-        parts.append(f"<{c.url}>" if markdown else c.url)
-    text = " ".join(parts)
-    return f"- {text}" if markdown else text
-
-
-def _author_list(names: Sequence[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    if len(names) <= 20:
-        return ", ".join(names[:-1]) + ", and " + names[-1]
-    return ", ".join(names[:19]) + ", ... " + names[-1]
+    return render("markdown" if style == "markdown" else "text", citations)[0]

@@ -160,9 +160,10 @@ def filtered(func: Callable) -> Callable:
 
 
 def outputs(formats=RECORD, default: str = "table", quiet: bool = False, verbose: bool = False,
-            fields: Optional[bool] = None) -> Callable:
-    """Add ``--format`` (and ``--json``, ``--fields``, ``--quiet``, ``--verbose`` where they
-    mean something); pass the command an ``out`` that owns all printing."""
+            fields: Optional[bool] = None, citations: bool = False) -> Callable:
+    """Add ``--format`` (and ``--json``, ``--fields``, ``--quiet``, ``--verbose``, and for
+    citations ``--prefer`` and ``--encoding``, where they mean something); pass the
+    command an ``out`` that owns all printing."""
 
     def decorate(func: Callable) -> Callable:
         names = _record_formats() if formats == RECORD else tuple(formats() if callable(formats) else formats)
@@ -185,9 +186,18 @@ def outputs(formats=RECORD, default: str = "table", quiet: bool = False, verbose
         if verbose:
             extra.append(_param("verbose", bool, False, "--verbose", "-v",
                                 help="Also show sources and curation notes.", rich_help_panel="Output"))
+        if citations:
+            extra.append(_param("prefer", str, "published", "--prefer", metavar="[published|preprint]",
+                                help="Where a preprint was published, cite this version.", rich_help_panel="Citations",
+                                autocompletion=_completer(lambda: ("published", "preprint"))))
+            extra.append(_param("encoding", Optional[str], None, "--encoding", metavar="[ascii|utf-8]",
+                                help="ascii: LaTeX accents (default for bibtex, biblatex); utf-8: the text as it is "
+                                     "(default for the others).", rich_help_panel="Citations", show_default=False,
+                                autocompletion=_completer(lambda: ("ascii", "utf-8"))))
 
         @functools.wraps(func)
-        def wrapper(*args, fmt=None, as_json=False, field_spec=None, quiet=False, verbose=False, **kwargs):
+        def wrapper(*args, fmt=None, as_json=False, field_spec=None, quiet=False, verbose=False,
+                    prefer="published", encoding=None, **kwargs):
             from .output import Output
 
             if as_json and fmt not in (None, "json"):
@@ -207,7 +217,12 @@ def outputs(formats=RECORD, default: str = "table", quiet: bool = False, verbose
                     picked = parse_fields(field_spec)
                 except FieldError as exc:
                     fail(str(exc))
-            out = Output(fmt=chosen, fields=picked, quiet=quiet, verbose=verbose)
+            if prefer not in ("published", "preprint"):
+                fail(f"unknown --prefer '{shown(prefer)}': use published or preprint")
+            if encoding is not None and encoding.lower() not in ("ascii", "utf-8"):
+                fail(f"unknown --encoding '{shown(encoding)}': use ascii or utf-8")
+            out = Output(fmt=chosen, fields=picked, quiet=quiet, verbose=verbose, prefer=prefer,
+                         encoding=encoding.lower() if encoding else None)
             return func(*args, out=out, **kwargs)
 
         return _extend(wrapper, ("out",), extra)
@@ -273,7 +288,7 @@ def _root(
 @command("list")
 @loads_catalog
 @filtered
-@outputs()
+@outputs(quiet=True, citations=True)
 def list_(
     catalog, query, out,
     sort: Annotated[str, typer.Option("--sort", "-s", metavar="[name|year|size|id]", help="Sort order.",
@@ -326,7 +341,7 @@ def _cite_formats() -> tuple[str, ...]:
 
 @command()
 @loads_catalog
-@outputs(formats=lambda: _cite_formats(), default="bibtex", fields=False, quiet=True)
+@outputs(formats=lambda: _cite_formats(), default="bibtex", fields=False, quiet=True, citations=True)
 def cite(
     names: Annotated[list[str], typer.Argument(metavar="NAME...", help="Exact model names, aliases or ids.",
                                                autocompletion=_complete_names, show_default=False)],
@@ -349,10 +364,11 @@ def cite(
         out.records(records)
         return
     from .bibfile import CiteError, merge_into
+    from .cite import select
 
     out.citation_warnings(records)
     try:
-        result = merge_into(output, [r.citation for r in records if r.citation], notify=out.note)
+        result = merge_into(output, select(records, out.prefer), notify=out.note)
     except CiteError as exc:
         fail(str(exc), code=1)
     for key, why in result.skipped:
@@ -623,7 +639,8 @@ def timeline(catalog, query, out) -> None:
 @command()
 @loads_catalog
 @filtered
-@outputs(formats=("markdown",) + tuple(f for f in ("json", "jsonl", "csv", "tsv", "bibtex")), default="markdown")
+@outputs(formats=("markdown", "json", "jsonl", "csv", "tsv", "bibtex", "biblatex", "csl-json", "ris"),
+         default="markdown", quiet=True, citations=True)
 def export(catalog, query, out) -> None:
     """Publish the (filtered) catalog: a README-style list (markdown) or the records."""
     from . import commands

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional, Sequence
 
 from .render import Options
@@ -50,7 +50,7 @@ class Output:
     quiet: bool = False
     verbose: bool = False
     prefer: str = "published"
-    encoding: str = "ascii"
+    encoding: Optional[str] = None
 
     # --- the terminal -----------------------------------------------------------
 
@@ -143,28 +143,37 @@ class Output:
         fmt = FORMATS[self.fmt]
         if not records and empty:
             self.note(empty)
-        if fmt.citations:
-            self.citation_warnings(records)
         if fmt.human and not records:
+            if fmt.citations:
+                self.citation_warnings(records)
             return
+        problems: list[str] = []
+        options = replace(self.options(), warn=problems.append)
+        text = render(self.fmt, records, options)
+        if fmt.citations:
+            self.citation_warnings(records, problems)
         # the grid cleans its cells itself, so its own colours survive
-        self.write(render(self.fmt, records, self.options()), styled=fmt.human and self.colour)
+        self.write(text, styled=fmt.human and self.colour)
         if fmt.human:
             self.count(len(records), total if total is not None else len(records))
 
-    def citation_warnings(self, records: Sequence[Any]) -> None:
+    def citation_warnings(self, records: Sequence[Any], problems: Sequence[str] = ()) -> None:
+        """Citations to check before use, and what writing them left out (``problems``)."""
         missing = [r for r in records if r.citation is None]
         weak = [r for r in records if r.citation is not None and r.citation.evidence != "primary"]
         if self.quiet:
-            if missing or weak:
+            if missing or weak or problems:
+                other = f", {len(problems)} other warning{'s' if len(problems) != 1 else ''}" if problems else ""
                 self.note(f"{len(weak)} of {len(records)} citations not confirmed in a primary source, "
-                          f"{len(missing)} missing (without --quiet: which ones)")
+                          f"{len(missing)} missing{other} (without --quiet: which ones)")
             return
         for r in missing:
             self.warn(f"{r.name} ({r.id}) has no citation in the catalog")
         for r in weak:
             how = "only corroborated by secondary sources" if r.citation.evidence == "corroborated" else "unconfirmed"
             self.warn(f"the citation of {r.name} ({r.id}) is {how}; check it before use")
+        for problem in problems:
+            self.warn(problem)
 
     def json(self, data: Any) -> None:
         import json

@@ -33,8 +33,10 @@ EntryType = Literal[
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 ARXIV_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
-URL_PATTERN = r"^https?://[^\s]+$"
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+#: Identifiers are written verbatim into BibTeX: no whitespace, backslash or brace.
+URL_PATTERN = r"^https?://[^\s\\{}]+$"
+DOI_PATTERN = r"^10\.\d{4,9}/[^\s\\{}]+$"
+KEY_PATTERN = r"^[A-Za-z0-9._:\-]+$"
 #: ISO 639-1: two lower-case letters.
 LANGUAGE_PATTERN = r"^[a-z]{2}$"
 
@@ -96,7 +98,7 @@ class Citation:
     __pydantic_config__ = _STRICT
 
     type: EntryType
-    key: Annotated[str, Rule(pattern=r"^[A-Za-z0-9._:\-]+$", max_length=80)]
+    key: Annotated[str, Rule(pattern=KEY_PATTERN, max_length=80)]
     authors: Annotated[list[str], Rule(min_length=1)]
     title: Annotated[str, Rule(min_length=1)]
     year: Annotated[int, Rule(ge=1900, le=2100)]

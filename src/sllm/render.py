@@ -23,7 +23,10 @@ class Options:
     styled: bool = False
     rule: bool = False
     prefer: str = "published"
-    encoding: str = "ascii"
+    #: None: each citation format's own default (ASCII for BibTeX and biblatex).
+    encoding: Optional[str] = None
+    #: Where a citation format reports what it could not write faithfully.
+    warn: Optional[Callable[[str], None]] = None
 
 
 @dataclass(frozen=True)
@@ -183,9 +186,9 @@ def to_ids(records: Sequence[Record], options: Options = Options()) -> str:
 
 @exporter("bibtex", "BibTeX entries of the models' papers", citations=True)
 def to_bibtex(records: Sequence[Record], options: Options = Options()) -> str:
-    from .cite import bibtex
+    from .cite import write
 
-    return bibtex([r.citation for r in records if r.citation])
+    return write("bibtex", records, options)
 
 
 @exporter("citekeys", "one \\cite{...} command with the models' citation keys", citations=True)
@@ -196,16 +199,16 @@ def to_citekeys(records: Sequence[Record], options: Options = Options()) -> str:
 
 @exporter("text", "formatted references, plain text", citations=True)
 def to_text(records: Sequence[Record], options: Options = Options()) -> str:
-    from .cite import references
+    from .cite import write
 
-    return references([r.citation for r in records if r.citation], "text")
+    return write("text", records, options)
 
 
 @exporter("references", "formatted references, Markdown", citations=True)
 def to_references(records: Sequence[Record], options: Options = Options()) -> str:
-    from .cite import references
+    from .cite import write
 
-    return references([r.citation for r in records if r.citation], "markdown")
+    return write("markdown", records, options)
 
 
 def __getattr__(name: str):

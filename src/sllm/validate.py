@@ -255,6 +255,8 @@ def _consistency(name: str, r: Record, report: Report) -> None:
 def _plain(text: str) -> str:
     import latexcodec  # noqa: F401
 
+    # Braces in catalog text are written as \textbraceleft{} / \textbraceright{}.
+    text = text.replace("\\textbraceleft{}", "{").replace("\\textbraceright{}", "}")
     text = codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
     # LaTeX reads -- and --- as dashes; a title typed with them is unchanged.
     return " ".join(text.replace("\u2014", "---").replace("\u2013", "--").split())
@@ -267,7 +269,7 @@ def roundtrip_problem(c) -> str | None:
     from .cite import bibtex
 
     try:
-        parsed = parse_string(bibtex([c]), "bibtex")
+        parsed = parse_string(bibtex([c], encoding="utf-8"), "bibtex")  # ASCII output folds on purpose
     except Exception as exc:  # noqa: BLE001 - any failure is the finding
         return f"BibTeX that pybtex cannot read back: {exc}"
     entry = parsed.entries.get(c.key)

@@ -1,1 +1,0 @@
-"""Citation formats beyond BibTeX register here (biblatex, CSL-JSON, RIS)."""
