@@ -254,11 +254,12 @@ def _print_table(chosen) -> None:
         sys.stderr.write(f"\x1b[2m{count}\x1b[0m\n" if colour else f"{count}\n")
 
 
-def _resolve(catalog, name: str):
+def _resolve(catalog, name: str, strict: bool = False):
+    """The record ``name`` names; ``strict`` (cite) refuses a typo with a suggestion."""
     from .resolve import Ambiguous, BadName, ResolveError
 
     try:
-        match = catalog.index().resolve(name)
+        match = catalog.index().resolve(name, strict=strict)
     except Ambiguous as exc:
         note(f"error: {exc}:")
         for r in exc.candidates:
@@ -269,7 +270,8 @@ def _resolve(catalog, name: str):
     except ResolveError as exc:
         fail(str(exc), code=1)
     if match.how == "fuzzy":
-        note(f"'{shown(name)}' matched {match.record.name} ({match.record.id}) by similarity")
+        note(f"no model is named '{shown(name)}'; showing {match.record.name} ({match.record.id}), "
+             f"matched by similarity as a typo")
     return match.record
 
 
@@ -320,7 +322,7 @@ def cite(
         fail("-o writes BibTeX: drop --format or use --format bibtex")
     chosen, seen = [], set()
     for name in names:
-        record = _resolve(catalog, name)
+        record = _resolve(catalog, name, strict=True)
         if record.id not in seen:
             seen.add(record.id)
             chosen.append(record)
@@ -344,27 +346,43 @@ def cite(
 
 @app.command()
 @_loads_catalog
+@_filtered
 def search(
-    text: Annotated[str, typer.Argument(help="Words to look for in names, aliases, titles and backbones.")],
+    text: Annotated[str, typer.Argument(help="A topic, task, data type, language or name, e.g. 'radiology report'.")],
+    query,
     records,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
+    fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ranked fuzzy search, with the score of each hit."""
-    from .resolve import search as run_search
+    """Models ranked by how well they match TEXT over the whole record, with scores."""
+    from .query import select
+    from .render import FORMATS, RENDERERS
+    from .search import search as run_search
 
+    fmt = _format(fmt, as_json, FORMATS)
     if not text.strip():
         fail("empty search text: give a few words, e.g. 'sllm search protein language model'")
     if len(text) > 500:
         fail(f"search text is {len(text)} characters long; use fewer than 500")
-    hits = run_search(records, text, limit)
-    if as_json:
+    hits = run_search(select(records, query), text, limit)
+    if not hits:
+        note(f"nothing matches '{shown(text)}'" + ("" if query.is_empty() else " with these filters"))
+    if fmt in ("json", "jsonl"):
         import json
 
-        emit(json.dumps([{"id": r.id, "name": r.name, "score": s} for r, s in hits], ensure_ascii=False, indent=2) + "\n")
+        rows = [h.as_dict() for h in hits]
+        if fmt == "json":
+            emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        else:
+            emit("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+        return
+    if fmt != "table":
+        if fmt == "bibtex":
+            _warn_citations([h.record for h in hits])
+        emit(RENDERERS[fmt]([h.record for h in hits]))
         return
     if not hits:
-        note(f"nothing matches '{shown(text)}'")
         return
     from rich.table import Table
 
@@ -376,8 +394,9 @@ def search(
     table.add_column("Name", overflow="fold")
     table.add_column("Id", overflow="fold")
     table.add_column("Title", overflow="fold")
-    for r, score in hits:
-        table.add_row(f"{score:.0f}", r.name, r.id, r.title or "")
+    table.add_column("Matched", overflow="fold")
+    for h in hits:
+        table.add_row(f"{h.score:.0f}", h.record.name, h.record.id, h.record.title or "", ", ".join(h.matched))
     out.print(table)
 
 

@@ -1,10 +1,13 @@
 """Turning what a user typed (``biomistrl``, ``BioMistral-7B``, ``esm2``) into a record.
 
-Order matters and never changes: exact id, then exact normalized name or alias,
-then the same with a trailing size stripped, then a unique prefix, then a fuzzy
-match. An exact match
-always beats a fuzzy one, and rapidfuzz is imported only when it is needed.
-Ties are reported, never broken silently.
+A query only ever finds a model whose id, name or alias it spells, up to case,
+spacing, punctuation, a trailing size or a small typo. The order never changes:
+exact id, exact normalized name or alias, the same with a trailing size stripped,
+a general model the catalog knows only as a backbone (LLaMA, BLOOM: said so, not
+answered with a model built on it), then a typo. The beginning of a longer name
+is not a typo (``llama`` is not KALE-LM's alias ``Llama3-KALE-LM-Chem-8B``), and a
+typo never changes a digit (``esm1`` is not ESM-2). Ties are reported, never
+broken silently. rapidfuzz is imported only when a typo has to be looked for.
 """
 
 from __future__ import annotations
@@ -12,18 +15,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import chain, count, repeat
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .messages import shown
 from .records import Record
 
-#: Fuzzy scores (0-100, rapidfuzz ratio on normalized text) at or above this are
-#: accepted as the model the user meant; below it we only suggest.
-ACCEPT = 85.0
+if TYPE_CHECKING:
+    from collections import Counter
+
+#: Fuzzy scores (0-100, rapidfuzz ratio on normalized text) at or above this
+#: make a name worth suggesting; only a typo (see ``typo_budget``) is accepted.
 SUGGEST = 60.0
 MAX_QUERY = 200
 
-_SIZE_SUFFIX = re.compile(r"(?:\d+(?:\.\d+)?[kmbt]|base|large)$")
+_SIZE_SUFFIX = re.compile(r"(?:(?:\d+x)?\d+(?:\.\d+)?[kmbt]|base|large)$")
 
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -97,10 +102,24 @@ class BadName(ResolveError):
     """Not a name at all (empty, only punctuation, absurdly long): a usage error."""
 
 
+class GeneralModel(NotFound):
+    """A general model the catalog names as a backbone but has no record for."""
+
+    def __init__(self, query: str, general: "General", built_on: int):
+        models = f"{built_on} catalog model{'s are' if built_on != 1 else ' is'} built on it"
+        super().__init__(
+            query,
+            f"{general.name} is a general model, not in the catalog; {models}: "
+            f"sllm list --backbone {_quoted(general.family)}",
+        )
+        self.general = general
+        self.built_on = built_on
+
+
 @dataclass
 class Match:
     record: Record
-    how: str  # "id", "name", "alias", "size", "prefix", "fuzzy"
+    how: str  # "id", "name", "alias", "size", "fuzzy" (a typo)
     score: float = 100.0
 
 
@@ -130,6 +149,7 @@ class Index:
         self.records = records
         self._parts = parts
         self._columns: "Columns | None" = None
+        self._generals: "dict[str, General] | None" = None
 
     @classmethod
     def build(cls, records: Sequence[Record]) -> "Index":
@@ -166,14 +186,6 @@ class Index:
             owners += [i + offset for i in part[2][1]] if offset else part[2][1]
         return [(names, None), (ids, None), (aliases, owners)]
 
-    def where(self, test) -> list[int]:
-        """Indexes of the records with a key for which ``test(key)`` holds, in order."""
-        found: set[int] = set()
-        for keys, owners in self.columns():
-            hits = [i for i, key in enumerate(keys) if key and test(key)]
-            found.update(hits if owners is None else (owners[i] for i in hits))
-        return sorted(found)
-
     def equal(self, key: str) -> list[int]:
         """Indexes of the records with ``key`` among their keys (list.index runs in C)."""
         found: set[int] = set()
@@ -187,7 +199,12 @@ class Index:
                 found.add(at if owners is None else owners[at])
         return sorted(found)
 
-    def resolve(self, query: str) -> Match:
+    def resolve(self, query: str, strict: bool = False) -> Match:
+        """The record ``query`` names; with ``strict``, a typo is refused with a suggestion.
+
+        Raises :class:`BadName` (not a name), :class:`Ambiguous` (several records),
+        :class:`GeneralModel` (a backbone with no record) or :class:`NotFound`.
+        """
         text = query.strip()
         if not text:
             raise BadName(query, "empty model name: give a name, alias or id (try 'sllm search TEXT')")
@@ -207,19 +224,31 @@ class Index:
             hit = self._exact(query, stripped, how="size")
             if hit:
                 return hit
-        hit = self._prefix(key)
-        if hit:
-            return hit
-        return self._fuzzy(query, key)
+        self._general(query, key, stripped)
+        typo = self._typo(query, key, stripped)
+        if typo is None:
+            raise NotFound(query, self._not_found(query, key), self._suggestions(key))
+        if strict:
+            r = typo.record
+            raise NotFound(
+                query,
+                f"no model is named exactly '{shown(query)}'; did you mean {r.name} ({r.id})? "
+                f"give its exact name, alias or id",
+                [r],
+            )
+        return typo
 
-    def _prefix(self, key: str) -> Match | None:
-        """``medllama`` for "MedLlama Fixture": accepted only when one model starts so."""
-        if len(key) < 4:
-            return None
-        found = self.where(lambda k: k.startswith(key))
-        if len(found) == 1:
-            return Match(self.records[found[0]], "prefix")
-        return None
+    def generals(self) -> "dict[str, General]":
+        if self._generals is None:
+            self._generals = general_models(self.records)
+        return self._generals
+
+    def _general(self, query: str, key: str, stripped: str) -> None:
+        """Raise :class:`GeneralModel` when ``key`` is a backbone the catalog has no record for."""
+        generals = self.generals()
+        general = generals.get(key) or (generals.get(stripped) if stripped else None)
+        if general is not None:
+            raise GeneralModel(query, general, built_on(self.records, general.family))
 
     def _exact(self, query: str, key: str, how: str = "name") -> Match | None:
         unique = self.equal(key)
@@ -236,13 +265,47 @@ class Index:
             how = "alias"
         return Match(record, how)
 
-    def _fuzzy(self, query: str, key: str) -> Match:
+    def _typo(self, query: str, key: str, stripped: str) -> Match | None:
+        """The one record a small typo of ``key`` (or of ``stripped``) names; ties are reported."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
+        close: dict[str, int] = {}
+        for wanted in dict.fromkeys(w for w in (key, stripped) if w):
+            budget = typo_budget(wanted)
+            if not budget:
+                continue
+            for choice, distance, _ in process.extract(
+                wanted, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
+            ):
+                if is_typo(wanted, choice):
+                    close[choice] = min(distance, close.get(choice, distance))
+        if not close:
+            return None
+        best: dict[int, int] = {}
+        for keys, owners in self.columns():
+            for i, k in enumerate(keys):
+                if k in close:
+                    at = i if owners is None else owners[i]
+                    best[at] = min(best.get(at, close[k]), close[k])
+        top = min(best.values())
+        tied = sorted(i for i, d in best.items() if d == top)
+        if len(tied) > 1:
+            raise Ambiguous(
+                query,
+                f"'{shown(query)}' is equally close to {len(tied)} models; give one of their ids",
+                [self.records[i] for i in tied],
+            )
+        return Match(self.records[tied[0]], "fuzzy", 100.0 * (1 - top / max(len(key), 1)))
+
+    def _suggestions(self, key: str) -> list[Record]:
+        """Up to five records whose keys look like ``key`` (prefixes included), best first."""
         from rapidfuzz import fuzz, process
 
         choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
         scored = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST)
         score_of = {choice: score for choice, score, _ in scored}
-        # One entry per record, best score first.
         best: dict[int, float] = {}
         for keys, owners in self.columns():
             for i, k in enumerate(keys):
@@ -250,40 +313,138 @@ class Index:
                     at = i if owners is None else owners[i]
                     best[at] = max(best.get(at, 0.0), score_of[k])
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.records[kv[0]].name))
-        if not ranked or ranked[0][1] < ACCEPT:
-            suggestions = [self.records[i] for i, _ in ranked[:5]]
-            hint = ", ".join(r.name for r in suggestions)
-            message = f"no model matches '{shown(query)}'" + (f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'")
-            raise NotFound(query, message, suggestions)
-        top = ranked[0][1]
-        tied = [i for i, s in ranked if s == top]
-        if len(tied) > 1:
-            raise Ambiguous(
-                query,
-                f"'{shown(query)}' is equally close to {len(tied)} models; give one of their ids",
-                [self.records[i] for i in tied],
-            )
-        return Match(self.records[ranked[0][0]], "fuzzy", top)
+        return [self.records[i] for i, _ in ranked[:5]]
+
+    def _not_found(self, query: str, key: str) -> str:
+        hint = ", ".join(f"{r.name} ({r.id})" for r in self._suggestions(key))
+        return f"no model matches '{shown(query)}'" + (
+            f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'"
+        )
 
 
-def search(records: Sequence[Record], text: str, limit: int = 20) -> list[tuple[Record, float]]:
-    """Rank records by how well ``text`` matches their names, aliases, titles, backbones."""
-    from rapidfuzz import fuzz, utils
+# --- typos ---------------------------------------------------------------------
 
-    query = utils.default_process(text)
-    if not query:
-        return []
+_DIGITS = re.compile(r"\d+")
+
+
+def typo_budget(key: str) -> int:
+    """Edits a typo of ``key`` may make: none under 4 characters, one up to 9, then two."""
+    n = len(key)
+    return 0 if n < 4 else 1 if n < 10 else 2
+
+
+def is_typo(query: str, key: str) -> bool:
+    """Whether normalized ``query``, already within the edit budget of ``key``, may be a typo of it.
+
+    The beginning of a longer name is a different, shorter name (``bloom`` is
+    not BloombergGPT, ``esm`` not ESM-2); and numbers name versions and sizes,
+    so a typo keeps every digit (``esm1`` is not ESM-2, ``llama3`` not LLaMA-2).
+    """
+    if key != query and key.startswith(query):
+        return False
+    return _DIGITS.findall(query) == _DIGITS.findall(key)
+
+
+# --- general models ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class General:
+    """A general model known to the catalog only as what its records are built on."""
+
+    name: str    # as the records spell it most often: "LLaMA"
+    family: str  # the --backbone value that lists the models built on it: "llama"
+
+
+#: A hub id's owner (``hfl/``), a trailing size or variant word (``-7B``, ``-Base``,
+#: ``-Instruct``): what separates a backbone's spelling from its general model's name.
+_OWNER = re.compile(r"^[\w.\-]+/")
+_TRAILER = re.compile(
+    r"[\s_\-]*(?:(?:\d+x)?\d+(?:\.\d+)?[kmbt]|base|large|small|instruct|chat|uncased|cased|hf)$",
+    re.IGNORECASE,
+)
+
+
+def _names_of_backbone(backbone: str) -> list[tuple[str, bool]]:
+    """Each name with whether the backbone spells it as is (True) or only with a trailer.
+
+    ``LLaMA-2-7B`` -> (LLaMA-2-7B, True), (LLaMA-2, False);
+    ``quzhe/x_13B (LLaMA-2)`` -> (x_13B, True), (x, False), (LLaMA-2, True).
+    """
     out = []
+    main, _, inner = backbone.partition("(")
+    for part in (main, inner.rstrip(") ")):
+        part = _OWNER.sub("", part.strip()).strip()
+        spelt = True
+        while part:
+            out.append((part, spelt))
+            shorter = _TRAILER.sub("", part)
+            if shorter == part:
+                break
+            part, spelt = shorter, False
+    return out
+
+
+def built_on(records: Sequence[Record], family: str, _sets: "Counter | None" = None) -> int:
+    """How many records ``sllm list --backbone family`` lists (the same family test)."""
+    from .query import family_match, tokens
+
+    wanted = tokens(family)
+    sets = _backbone_sets(records) if _sets is None else _sets
+    return sum(n for backbones, n in sets.items() if any(family_match(wanted, b) for b in backbones))
+
+
+def _backbone_sets(records: Sequence[Record]) -> "Counter":
+    """How many records name each distinct set of backbones (as tokens): few, even in big catalogs."""
+    from collections import Counter
+
+    from .query import tokens
+
+    return Counter(tuple(tokens(b) for b in r.backbones) for r in records if r.backbones)
+
+
+def general_models(records: Sequence[Record]) -> dict[str, General]:
+    """The general models the catalog knows, keyed by normalized name.
+
+    Until the catalog has a registry of backbones, they are the backbones its
+    records name (and those names without a size or variant word: BLOOM-176B
+    gives BLOOM-176B and BLOOM) that are not themselves a record's id, name or
+    alias, and for which ``sllm list --backbone`` finds at least one model. A name
+    read off only by dropping a trailer is left out when records of that family
+    exist (ESM from ESM-1b, while ESM-2 is a record).
+    """
+    from collections import Counter
+
+    from .query import family_match, tokens
+
+    spellings: dict[str, Counter] = {}
+    spelt: set[str] = set()
     for r in records:
-        names = [r.name, r.id, *r.aliases]
-        name_score = max(fuzz.WRatio(query, utils.default_process(n)) for n in names)
-        if any(normalize(n) == normalize(text) for n in names):
-            name_score = 100.0
-        other = [r.title or "", *r.backbones]
-        other_score = max((fuzz.partial_ratio(query, utils.default_process(o)) for o in other if o), default=0.0)
-        # Titles are long: a partial hit in one is weaker evidence than a name hit.
-        score = max(name_score, other_score * 0.9)
-        if score >= SUGGEST:
-            out.append((r, round(score, 1)))
-    out.sort(key=lambda pair: (-pair[1], pair[0].name.casefold()))
-    return out[:limit]
+        for b in r.backbones:
+            for name, as_is in _names_of_backbone(b):
+                key = normalize(name)
+                if key:
+                    spellings.setdefault(key, Counter())[name] += 1
+                    if as_is:
+                        spelt.add(key)
+    own = {normalize(k) for r in records for k in (r.id, r.name, *r.aliases)}
+    own_tokens = {tokens(k) for r in records for k in (r.name, *r.aliases)}
+    sets = _backbone_sets(records)
+    out: dict[str, General] = {}
+    for key, names in spellings.items():
+        if key in own or _SIZE_SUFFIX.sub("", key) in own:
+            continue  # a record's name, maybe with a size (Galactica-30B): resolution finds the record
+        if key not in spelt and any(family_match(tokens(names.most_common(1)[0][0]), t) for t in own_tokens):
+            # "ESM", read off ESM-1b, is a family with records of its own (ESM-2):
+            # not a general model the catalog lacks.
+            continue
+        name = max(names.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        general = General(name=name, family=name.lower())
+        if built_on(records, general.family, sets):
+            out[key] = general
+    return out
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)

@@ -1,0 +1,353 @@
+"""Topic search: ranking records by what a query means, over the whole record.
+
+A researcher types a field, a data type, a task or a language ("radiology
+report", "dna language model", "chinese law"), not a model's name. So each record
+is indexed by field (names, title, domains, modalities, backbones, languages,
+venue, the curators' notes on what the model is) and ranked with BM25F: a word
+counts more in a short field than in a long one, more in a name than in a note,
+and a rare word more than a common one. Query words are also read as vocabulary
+terms (``clinical`` -> medicine, ``proteins`` -> protein, and the topic words of
+:mod:`sllm.lexicon`: ``radiology`` -> medicine and vision), which match a
+record's domains and modalities even when its title does not use the word.
+
+No network and nothing heavy: the index is built from the records in pure
+Python; rapidfuzz is imported only to forgive a misspelt query word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .records import Record
+from .resolve import _SIZE_SUFFIX, normalize, typo_budget
+
+#: field -> (weight, length normalization b). Names say what a model is; notes
+#: are long and say it in passing.
+FIELDS: dict[str, tuple[float, float]] = {
+    "name": (5.0, 0.2),
+    "title": (2.0, 0.75),
+    "domains": (2.0, 0.0),
+    "modalities": (2.0, 0.0),
+    "backbones": (1.0, 0.5),
+    "languages": (2.5, 0.0),
+    "venue": (0.5, 0.0),
+    "notes": (0.5, 0.75),
+}
+TEXT_FIELDS = ("name", "title", "backbones", "venue", "notes")
+CONCEPT_FIELDS = ("domains", "modalities", "languages")
+K1 = 1.2
+#: Notes that say what a model is, rather than where its facts were read.
+NOTE_KEYS = ("domains", "modalities", "architecture", "backbones", "kind", "sizes", "languages")
+#: Query words that say nothing about a topic (dropped unless nothing else is left).
+STOPWORDS = frozenset(
+    "a an and are as at by for from in into is it of on or the to via with using based "
+    "toward towards model language large llm pretrained pre trained foundation "
+    "neural network transformer".split()
+)
+#: A hit scoring less than this share of the best hit is noise, not an answer.
+CUTOFF = 0.25
+#: A query word corrected as a typo counts this much of a word typed right.
+TYPO_WEIGHT = 0.8
+
+_WORD = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+@dataclass
+class Hit:
+    """One ranked record, its score (0-100] and, per field, the query terms it matched."""
+
+    record: Record
+    score: float
+    matched: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"id": self.record.id, "name": self.record.name, "score": self.score, "matched": self.matched}
+
+
+def stem(word: str) -> str:
+    """A plural ``s`` does not change a topic: ``proteins`` and ``protein`` are one term."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def words(text: str) -> list[str]:
+    """Lower-case stemmed words; runs of CJK characters become single characters."""
+    out = []
+    for w in _WORD.findall(text):
+        if any(_is_wide(c) for c in w):
+            out.extend(c.lower() for c in w if c.isalnum())
+        else:
+            out.append(stem(w.lower()))
+    return out
+
+
+def name_terms(text: str) -> set[str]:
+    """A name's words, its camel-case parts (BioMistral: bio, mistral) and the whole name."""
+    terms = set(words(text))
+    for w in _WORD.findall(text):
+        parts = _CAMEL.findall(w)
+        if len(parts) > 1:
+            terms.update(stem(p.lower()) for p in parts)
+    whole = normalize(text)
+    if whole:
+        terms.add(whole)
+    return terms
+
+
+# --- what a record and a query mean ------------------------------------------------
+
+def _concepts_of_words() -> tuple[dict[str, set[str]], int]:
+    """Every word or phrase that names a vocabulary term, with the terms (as concepts)."""
+    from .lexicon import LANGUAGES, TOPICS
+    from .vocab import _SYNONYMS, DOMAINS, MODALITIES
+
+    table: dict[str, set[str]] = {}
+
+    def add(phrase: str, concepts) -> None:
+        key = " ".join(stem(w) for w in _WORD.findall(phrase.lower().replace("_", " ")))
+        if key:
+            table.setdefault(key, set()).update(concepts)
+
+    def concepts(term: str) -> set[str]:
+        out = set()
+        if term in DOMAINS:
+            out.add(f"domain:{term}")
+        if term in MODALITIES:
+            out.add(f"modality:{term}")
+        return out
+
+    for term in (*DOMAINS, *MODALITIES):
+        add(term, concepts(term))
+    for kind in ("domain", "modality"):
+        for spelling, term in _SYNONYMS[kind].items():
+            add(spelling, {f"{kind}:{term}"})
+    for phrase, terms in TOPICS.items():
+        add(phrase, set().union(*(concepts(t) for t in terms)))
+    for word, code in LANGUAGES.items():
+        add(word, {f"language:{code}"})
+    add("zh", {"language:zh"})
+    longest = max(len(k.split()) for k in table)
+    return table, longest
+
+
+_CONCEPTS: "tuple[dict[str, set[str]], int] | None" = None
+
+
+def concept_table() -> tuple[dict[str, set[str]], int]:
+    global _CONCEPTS
+    if _CONCEPTS is None:
+        _CONCEPTS = _concepts_of_words()
+    return _CONCEPTS
+
+
+def _language_evidence(r: Record) -> list[str]:
+    """``languages`` when the record has them; until then, the script of its names.
+
+    A name or alias written in Han characters is the record's own evidence of a
+    Chinese model (kana: Japanese, hangul: Korean); nothing else is guessed.
+    """
+    codes = list(getattr(r, "languages", None) or ())
+    if not codes:
+        for text in (r.name, *r.aliases):
+            for ch in text:
+                name = unicodedata.name(ch, "")
+                if name.startswith("CJK UNIFIED"):
+                    codes.append("zh")
+                elif name.startswith(("HIRAGANA", "KATAKANA")):
+                    codes.append("ja")
+                elif name.startswith("HANGUL"):
+                    codes.append("ko")
+        codes = list(dict.fromkeys(codes))
+    return [f"language:{c}" for c in codes]
+
+
+def fields_of(r: Record) -> dict[str, list[str]]:
+    """The terms of each field of ``r``, repeated as often as they occur."""
+    names: set[str] = set()
+    for text in (r.name, r.id, *r.aliases):
+        names |= name_terms(text)
+    backbones: list[str] = []
+    for b in r.backbones:
+        backbones += list(name_terms(b))
+    notes = " ".join(v for k, v in r.notes.items() if k in NOTE_KEYS)
+    return {
+        "name": sorted(names),
+        "title": words(r.title or ""),
+        "domains": [f"domain:{d}" for d in r.domains],
+        "modalities": [f"modality:{m}" for m in r.modalities],
+        "backbones": backbones,
+        "languages": _language_evidence(r),
+        "venue": words(r.venue or ""),
+        "notes": words(notes),
+    }
+
+
+@dataclass
+class Unit:
+    """One thing the query asks for: a word (matched in text) or a concept (in vocabulary fields).
+
+    ``aspects`` are the query words the unit stands for: a record is ranked by
+    how much of the query it covers as well as by how well.
+    """
+
+    label: str
+    terms: dict[str, float]  # term -> weight (a typo correction counts less)
+    fields: tuple[str, ...]
+    aspects: frozenset[int] = frozenset()
+
+
+def parse(text: str, known: "set[str] | None" = None) -> list[Unit]:
+    """The units of a query: its topic words, and the vocabulary terms they name.
+
+    ``known`` (the index's terms) lets a misspelt word be read as the closest
+    known one.
+    """
+    table, longest = concept_table()
+    all_words = words(text)
+    content = [w for w in all_words if w not in STOPWORDS] or all_words
+    aspect = {w: n for n, w in enumerate(dict.fromkeys(content))}
+    units: list[Unit] = []
+    for w, n in aspect.items():
+        terms = {w: 1.0}
+        if known is not None and w not in known:
+            terms = _corrected(w, known) or terms
+        units.append(Unit(w, terms, TEXT_FIELDS, frozenset({n})))
+    concepts: dict[str, set[int]] = {}
+    i = 0
+    while i < len(all_words):
+        for n in range(min(longest, len(all_words) - i), 0, -1):
+            phrase = all_words[i:i + n]
+            if " ".join(phrase) in table:
+                covered = {aspect[w] for w in phrase if w in aspect}
+                for c in sorted(table[" ".join(phrase)]):
+                    concepts.setdefault(c, set()).update(covered)
+                i += n - 1
+                break
+        i += 1
+    for c, covered in concepts.items():
+        units.append(Unit(c.split(":", 1)[1], {c: 1.0}, CONCEPT_FIELDS, frozenset(covered)))
+    return units
+
+
+def _corrected(word: str, known: set[str]) -> dict[str, float] | None:
+    """The known terms ``word`` is a small typo of (``radiolgy`` -> radiology)."""
+    budget = typo_budget(word)
+    if not budget or not word.isascii():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    close = process.extract(word, list(known), scorer=OSA.distance, score_cutoff=budget, limit=None)
+    if not close:
+        return None
+    best = min(d for _, d, _ in close)
+    return {term: TYPO_WEIGHT for term, d, _ in close if d == best and ":" not in term}
+
+
+# --- ranking ----------------------------------------------------------------------
+
+class SearchIndex:
+    """BM25F statistics over the fields of a set of records."""
+
+    def __init__(self, records: Sequence[Record]):
+        self.records = list(records)
+        self.docs = [fields_of(r) for r in self.records]
+        n = len(self.docs)
+        self.avg = {
+            f: (sum(len(d[f]) for d in self.docs) / n if n else 0.0) or 1.0 for f in FIELDS
+        }
+        self.postings: dict[str, dict[int, dict[str, int]]] = {}
+        for i, doc in enumerate(self.docs):
+            for f, terms in doc.items():
+                for t in terms:
+                    per_doc = self.postings.setdefault(t, {}).setdefault(i, {})
+                    per_doc[f] = per_doc.get(f, 0) + 1
+        self._names: "dict[str, list[int]] | None" = None
+
+    def known(self) -> set[str]:
+        return set(self.postings)
+
+    def exact_names(self, text: str) -> list[int]:
+        """Records whose id, name or alias ``text`` spells (as ``sllm show`` reads names)."""
+        if self._names is None:
+            self._names = {}
+            for i, r in enumerate(self.records):
+                for k in {normalize(x) for x in (r.id, r.name, *r.aliases)}:
+                    self._names.setdefault(k, []).append(i)
+        key = normalize(text)
+        found = self._names.get(key) or self._names.get(_SIZE_SUFFIX.sub("", key)) or []
+        return sorted(set(found))
+
+    def search(self, text: str, limit: int | None = 20) -> list[Hit]:
+        units = parse(text, self.known())
+        n = len(self.docs)
+        if not units or not n:
+            return []
+        total: dict[int, float] = {}
+        covered: dict[int, set[int]] = {}
+        aspects = set().union(*(u.aspects for u in units)) or {0}
+        matched: dict[int, dict[str, list[str]]] = {}
+        ideal = 0.0
+        for unit in units:
+            # Pseudo term frequency of the unit in each record, over its fields.
+            tf: dict[int, float] = {}
+            where: dict[int, set[str]] = {}
+            for term, weight in unit.terms.items():
+                for i, per_field in self.postings.get(term, {}).items():
+                    for f, count in per_field.items():
+                        if f not in unit.fields:
+                            continue
+                        w, b = FIELDS[f]
+                        norm = 1 - b + b * len(self.docs[i][f]) / self.avg[f]
+                        tf[i] = tf.get(i, 0.0) + weight * w * count / norm
+                        where.setdefault(i, set()).add(f)
+            if not tf:
+                continue
+            df = len(tf)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            ideal += idf
+            for i, x in tf.items():
+                total[i] = total.get(i, 0.0) + idf * x / (K1 + x)
+                covered.setdefault(i, set()).update(unit.aspects)
+                for f in where[i]:
+                    matched.setdefault(i, {}).setdefault(f, []).append(unit.label)
+        if not total:
+            return []
+        # BM25F's share of the best possible score, times the share of the query covered.
+        scores = {i: 100.0 * s / ideal * len(covered[i] & aspects) / len(aspects) for i, s in total.items()}
+        for i in self.exact_names(text):
+            scores[i] = 100.0
+            matched.setdefault(i, {}).setdefault("name", []).append(text.strip())
+        top = max(scores.values())
+        ranked = sorted(
+            (i for i, s in scores.items() if s >= CUTOFF * top),
+            key=lambda i: (-scores[i], self.records[i].name.casefold(), self.records[i].id),
+        )
+        if limit is not None:
+            ranked = ranked[:limit]
+        return [
+            Hit(self.records[i], round(scores[i], 1),
+                {f: sorted(set(v)) for f, v in sorted(matched.get(i, {}).items(), key=lambda kv: _order(kv[0]))})
+            for i in ranked
+        ]
+
+
+def _order(f: str) -> int:
+    return list(FIELDS).index(f)
+
+
+def search(records: Sequence[Record], text: str, limit: int | None = 20) -> list[Hit]:
+    """The records ``text`` is about, best first (see the module's docstring)."""
+    return SearchIndex(records).search(text, limit)
