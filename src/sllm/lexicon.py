@@ -59,6 +59,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "geospatial": ("geoscience",), "urban": ("geoscience",),
     # mathematics
     "theorem": ("mathematics",), "proof": ("mathematics",), "prover": ("mathematics",),
+    "proving": ("mathematics",), "lean": ("mathematics",), "isabelle": ("mathematics",),
     "arithmetic": ("mathematics",), "algebra": ("mathematics",), "geometry": ("mathematics",),
     "math word problem": ("mathematics",), "word problem": ("mathematics",),
     "formula": ("mathematics",), "gsm8k": ("mathematics",),

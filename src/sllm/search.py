@@ -50,6 +50,8 @@ STOPWORDS = frozenset(
 )
 #: A hit scoring less than this share of the best hit is noise, not an answer.
 CUTOFF = 0.25
+#: How much of a topic word a record covers by the word's vocabulary terms alone.
+CONCEPT_SHARE = 0.5
 #: A query word corrected as a typo counts this much of a word typed right.
 TYPO_WEIGHT = 0.8
 
@@ -108,17 +110,25 @@ def name_terms(text: str) -> set[str]:
 
 # --- what a record and a query mean ------------------------------------------------
 
-def _concepts_of_words() -> tuple[dict[str, set[str]], int]:
-    """Every word or phrase that names a vocabulary term, with the terms (as concepts)."""
+def _concepts_of_words() -> tuple[dict[str, dict[str, float]], int]:
+    """Every word or phrase that names a vocabulary term, with the terms (as concepts).
+
+    Each concept comes with the share of the word it stands for: 1 for the
+    vocabulary's own spellings and languages (``legal`` is law), ``CONCEPT_SHARE``
+    for a topic word, which is narrower than its terms (``geometry`` is a part
+    of mathematics).
+    """
     from .lexicon import LANGUAGES, TOPICS
     from .vocab import _SYNONYMS, DOMAINS, MODALITIES
 
-    table: dict[str, set[str]] = {}
+    table: dict[str, dict[str, float]] = {}
 
-    def add(phrase: str, concepts) -> None:
+    def add(phrase: str, concepts, share: float = 1.0) -> None:
         key = " ".join(stem(w) for w in _WORD.findall(phrase.lower().replace("_", " ")))
         if key:
-            table.setdefault(key, set()).update(concepts)
+            entry = table.setdefault(key, {})
+            for c in concepts:
+                entry[c] = max(entry.get(c, 0.0), share)
 
     def concepts(term: str) -> set[str]:
         out = set()
@@ -134,7 +144,7 @@ def _concepts_of_words() -> tuple[dict[str, set[str]], int]:
         for spelling, term in _SYNONYMS[kind].items():
             add(spelling, {f"{kind}:{term}"})
     for phrase, terms in TOPICS.items():
-        add(phrase, set().union(*(concepts(t) for t in terms)))
+        add(phrase, set().union(*(concepts(t) for t in terms)), CONCEPT_SHARE)
     for word, code in LANGUAGES.items():
         add(word, {f"language:{code}"})
     add("zh", {"language:zh"})
@@ -142,10 +152,10 @@ def _concepts_of_words() -> tuple[dict[str, set[str]], int]:
     return table, longest
 
 
-_CONCEPTS: "tuple[dict[str, set[str]], int] | None" = None
+_CONCEPTS: "tuple[dict[str, dict[str, float]], int] | None" = None
 
 
-def concept_table() -> tuple[dict[str, set[str]], int]:
+def concept_table() -> tuple[dict[str, dict[str, float]], int]:
     global _CONCEPTS
     if _CONCEPTS is None:
         _CONCEPTS = _concepts_of_words()
@@ -205,7 +215,7 @@ class Unit:
     label: str
     terms: dict[str, float]  # term -> weight (a typo correction counts less)
     fields: tuple[str, ...]
-    aspects: frozenset[int] = frozenset()
+    aspects: dict[int, float] = field(default_factory=dict)  # query word -> share it covers
 
 
 def parse(text: str, known: "set[str] | None" = None) -> list[Unit]:
@@ -216,29 +226,42 @@ def parse(text: str, known: "set[str] | None" = None) -> list[Unit]:
     """
     table, longest = concept_table()
     all_words = words(text)
+    corrections: dict[str, dict[str, float]] = {}
+    if known is not None:
+        vocabulary = known | {k for k in table if " " not in k}
+        for w in set(all_words) - vocabulary - STOPWORDS:
+            fixed = _corrected(w, vocabulary)
+            if fixed:
+                corrections[w] = fixed
+        # A word read as one typo fix is looked up as that word (radiolgy -> radiology -> medicine).
+        all_words = [next(iter(corrections[w])) if len(corrections.get(w, ())) == 1 else w for w in all_words]
     content = [w for w in all_words if w not in STOPWORDS] or all_words
     aspect = {w: n for n, w in enumerate(dict.fromkeys(content))}
     units: list[Unit] = []
     for w, n in aspect.items():
-        terms = {w: 1.0}
-        if known is not None and w not in known:
-            terms = _corrected(w, known) or terms
-        units.append(Unit(w, terms, TEXT_FIELDS, frozenset({n})))
-    concepts: dict[str, set[int]] = {}
+        terms = corrections.get(w) or {w: TYPO_WEIGHT if w in corrected_to(corrections) else 1.0}
+        units.append(Unit(w, terms, TEXT_FIELDS, {n: 1.0}))
+    concepts: dict[str, dict[int, float]] = {}
     i = 0
     while i < len(all_words):
         for n in range(min(longest, len(all_words) - i), 0, -1):
             phrase = all_words[i:i + n]
             if " ".join(phrase) in table:
-                covered = {aspect[w] for w in phrase if w in aspect}
-                for c in sorted(table[" ".join(phrase)]):
-                    concepts.setdefault(c, set()).update(covered)
+                for c, share in sorted(table[" ".join(phrase)].items()):
+                    mine = concepts.setdefault(c, {})
+                    for a in (aspect[w] for w in phrase if w in aspect):
+                        mine[a] = max(mine.get(a, 0.0), share)
                 i += n - 1
                 break
         i += 1
     for c, covered in concepts.items():
-        units.append(Unit(c.split(":", 1)[1], {c: 1.0}, CONCEPT_FIELDS, frozenset(covered)))
+        units.append(Unit(c.split(":", 1)[1], {c: 1.0}, CONCEPT_FIELDS, covered))
     return units
+
+
+def corrected_to(corrections: dict[str, dict[str, float]]) -> set[str]:
+    """The words typos were read as (when one fix was clear, the query holds it instead)."""
+    return {t for fixed in corrections.values() if len(fixed) == 1 for t in fixed}
 
 
 def _corrected(word: str, known: set[str]) -> dict[str, float] | None:
@@ -296,7 +319,7 @@ class SearchIndex:
         if not units or not n:
             return []
         total: dict[int, float] = {}
-        covered: dict[int, set[int]] = {}
+        covered: dict[int, dict[int, float]] = {}
         aspects = set().union(*(u.aspects for u in units)) or {0}
         matched: dict[int, dict[str, list[str]]] = {}
         ideal = 0.0
@@ -320,13 +343,15 @@ class SearchIndex:
             ideal += idf
             for i, x in tf.items():
                 total[i] = total.get(i, 0.0) + idf * x / (K1 + x)
-                covered.setdefault(i, set()).update(unit.aspects)
+                mine = covered.setdefault(i, {})
+                for a, share in unit.aspects.items():
+                    mine[a] = max(mine.get(a, 0.0), share)
                 for f in where[i]:
                     matched.setdefault(i, {}).setdefault(f, []).append(unit.label)
         if not total:
             return []
         # BM25F's share of the best possible score, times the share of the query covered.
-        scores = {i: 100.0 * s / ideal * len(covered[i] & aspects) / len(aspects) for i, s in total.items()}
+        scores = {i: 100.0 * s / ideal * sum(covered[i].values()) / len(aspects) for i, s in total.items()}
         for i in self.exact_names(text):
             scores[i] = 100.0
             matched.setdefault(i, {}).setdefault("name", []).append(text.strip())
