@@ -351,6 +351,7 @@ def search(
     text: Annotated[str, typer.Argument(help="A topic, task, data type, language or name, e.g. 'radiology report'.")],
     query,
     records,
+    catalog,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -365,7 +366,8 @@ def search(
         fail("empty search text: give a few words, e.g. 'sllm search protein language model'")
     if len(text) > 500:
         fail(f"search text is {len(text)} characters long; use fewer than 500")
-    hits = run_search(select(records, query), text, limit)
+    chosen = select(records, query)
+    hits = run_search(chosen, text, limit, names=catalog.index() if query.is_empty() else None)
     if not hits:
         note(f"nothing matches '{shown(text)}'" + ("" if query.is_empty() else " with these filters"))
     if fmt in ("json", "jsonl"):

@@ -149,7 +149,8 @@ class Index:
         self.records = records
         self._parts = parts
         self._columns: "Columns | None" = None
-        self._generals: "dict[str, General] | None" = None
+        self._backbones: "Backbones | None" = None
+        self._choices: "list[str] | None" = None
 
     @classmethod
     def build(cls, records: Sequence[Record]) -> "Index":
@@ -227,7 +228,8 @@ class Index:
         self._general(query, key, stripped)
         typo = self._typo(query, key, stripped)
         if typo is None:
-            raise NotFound(query, self._not_found(query, key), self._suggestions(key))
+            suggestions = self._suggestions(key)
+            raise NotFound(query, _not_found(query, suggestions), suggestions)
         if strict:
             r = typo.record
             raise NotFound(
@@ -238,17 +240,42 @@ class Index:
             )
         return typo
 
-    def generals(self) -> "dict[str, General]":
-        if self._generals is None:
-            self._generals = general_models(self.records)
-        return self._generals
+    def backbones(self) -> "Backbones":
+        if self._backbones is None:
+            if self._parts:
+                from collections import Counter
+
+                from . import cache
+
+                groups: Counter = Counter()
+                for path, stat, records in self._parts:
+                    groups.update(cache.derived(path, stat, "backbones", lambda records=records: backbone_groups(records)))
+                self._backbones = Backbones(groups=groups)
+            else:
+                self._backbones = Backbones(self.records)
+        return self._backbones
 
     def _general(self, query: str, key: str, stripped: str) -> None:
         """Raise :class:`GeneralModel` when ``key`` is a backbone the catalog has no record for."""
-        generals = self.generals()
-        general = generals.get(key) or (generals.get(stripped) if stripped else None)
-        if general is not None:
-            raise GeneralModel(query, general, built_on(self.records, general.family))
+        backbones = self.backbones()
+        for k in dict.fromkeys(k for k in (key, stripped) if k):
+            general = backbones.general(k, lambda k: bool(self.equal(k)), self._has_members)
+            if general is not None:
+                raise GeneralModel(query, general, backbones.built_on(general.family))
+
+    def _has_members(self, family: tuple[str, ...]) -> bool:
+        """Whether some record's name or alias is of ``family`` (ESM-2 for ESM)."""
+        from .query import family_match, tokens
+
+        prefix = "".join(family).replace(".", "")
+        names, _ = self.columns()[0]
+        aliases, owners = self.columns()[2]
+        near = {i for i, k in enumerate(names) if k.startswith(prefix)}
+        near |= {owners[i] for i, k in enumerate(aliases) if k.startswith(prefix)}
+        return any(
+            family_match(family, tokens(k))
+            for i in near for k in (self.records[i].name, *self.records[i].aliases)
+        )
 
     def _exact(self, query: str, key: str, how: str = "name") -> Match | None:
         unique = self.equal(key)
@@ -270,7 +297,7 @@ class Index:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
+        choices = self.choices()
         close: dict[str, int] = {}
         for wanted in dict.fromkeys(w for w in (key, stripped) if w):
             budget = typo_budget(wanted)
@@ -303,7 +330,7 @@ class Index:
         """Up to five records whose keys look like ``key`` (prefixes included), best first."""
         from rapidfuzz import fuzz, process
 
-        choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
+        choices = self.choices()
         scored = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST)
         score_of = {choice: score for choice, score, _ in scored}
         best: dict[int, float] = {}
@@ -315,11 +342,18 @@ class Index:
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.records[kv[0]].name))
         return [self.records[i] for i, _ in ranked[:5]]
 
-    def _not_found(self, query: str, key: str) -> str:
-        hint = ", ".join(f"{r.name} ({r.id})" for r in self._suggestions(key))
-        return f"no model matches '{shown(query)}'" + (
-            f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'"
-        )
+    def choices(self) -> list[str]:
+        """Every distinct normalized key, for rapidfuzz to scan."""
+        if self._choices is None:
+            self._choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
+        return self._choices
+
+
+def _not_found(query: str, suggestions: Sequence[Record]) -> str:
+    hint = ", ".join(f"{r.name} ({r.id})" for r in suggestions)
+    return f"no model matches '{shown(query)}'" + (
+        f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'"
+    )
 
 
 # --- typos ---------------------------------------------------------------------
@@ -384,22 +418,83 @@ def _names_of_backbone(backbone: str) -> list[tuple[str, bool]]:
     return out
 
 
-def built_on(records: Sequence[Record], family: str, _sets: "Counter | None" = None) -> int:
-    """How many records ``sllm list --backbone family`` lists (the same family test)."""
-    from .query import family_match, tokens
+class Backbones:
+    """The backbones a catalog's records name, read once.
 
-    wanted = tokens(family)
-    sets = _backbone_sets(records) if _sets is None else _sets
-    return sum(n for backbones, n in sets.items() if any(family_match(wanted, b) for b in backbones))
+    Even a catalog of 100,000 records names few distinct backbones, so records
+    are grouped by their list of backbones first and every question after that
+    (which general models exist, how many records are built on one) is asked of
+    the groups.
+    """
+
+    def __init__(self, records: Sequence[Record] = (), groups: "Counter | None" = None):
+        from collections import Counter
+
+        self.groups: Counter = backbone_groups(records) if groups is None else groups
+        named: Counter = Counter()
+        for group, n in self.groups.items():
+            for b in group:
+                named[b] += n
+        self.spellings: dict[str, Counter] = {}
+        self.spelt: set[str] = set()
+        for b, n in named.items():
+            for name, as_is in _names_of_backbone(b):
+                key = normalize(name)
+                if key:
+                    self.spellings.setdefault(key, Counter())[name] += n
+                    if as_is:
+                        self.spelt.add(key)
+        self._tokens: dict[str, tuple[str, ...]] = {}
+
+    def _tokens_of(self, backbone: str) -> tuple[str, ...]:
+        from .query import tokens
+
+        if backbone not in self._tokens:
+            self._tokens[backbone] = tokens(backbone)
+        return self._tokens[backbone]
+
+    def built_on(self, family: str) -> int:
+        """How many records ``sllm list --backbone family`` lists (the same family test)."""
+        from .query import family_match, tokens
+
+        wanted = tokens(family)
+        return sum(
+            n for group, n in self.groups.items()
+            if any(family_match(wanted, self._tokens_of(b)) for b in group)
+        )
+
+    def general(self, key: str, is_own, has_members) -> "General | None":
+        """The general model normalized ``key`` names, if the catalog knows it only as a backbone.
+
+        ``is_own(key)``: some record has this normalized id, name or alias.
+        ``has_members(tokens)``: some record's name or alias is of this family.
+        """
+        from .query import tokens
+
+        names = self.spellings.get(key)
+        if not names:
+            return None
+        if is_own(key) or is_own(_SIZE_SUFFIX.sub("", key)):
+            return None  # a record's name, maybe with a size (Galactica-30B): resolution finds the record
+        name = max(names.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        if key not in self.spelt and has_members(tokens(name)):
+            # "ESM", read off ESM-1b, is a family with records of its own (ESM-2):
+            # not a general model the catalog lacks.
+            return None
+        general = General(name=name, family=name.lower())
+        return general if self.built_on(general.family) else None
 
 
-def _backbone_sets(records: Sequence[Record]) -> "Counter":
-    """How many records name each distinct set of backbones (as tokens): few, even in big catalogs."""
+def backbone_groups(records: Sequence[Record]) -> "Counter":
+    """How many records name each distinct list of backbones."""
     from collections import Counter
 
-    from .query import tokens
+    return Counter(tuple(b) for b in (r.backbones for r in records) if b)
 
-    return Counter(tuple(tokens(b) for b in r.backbones) for r in records if r.backbones)
+
+def built_on(records: Sequence[Record], family: str) -> int:
+    """How many records ``sllm list --backbone family`` lists."""
+    return Backbones(records).built_on(family)
 
 
 def general_models(records: Sequence[Record]) -> dict[str, General]:
@@ -412,34 +507,17 @@ def general_models(records: Sequence[Record]) -> dict[str, General]:
     read off only by dropping a trailer is left out when records of that family
     exist (ESM from ESM-1b, while ESM-2 is a record).
     """
-    from collections import Counter
-
     from .query import family_match, tokens
 
-    spellings: dict[str, Counter] = {}
-    spelt: set[str] = set()
-    for r in records:
-        for b in r.backbones:
-            for name, as_is in _names_of_backbone(b):
-                key = normalize(name)
-                if key:
-                    spellings.setdefault(key, Counter())[name] += 1
-                    if as_is:
-                        spelt.add(key)
-    own = {normalize(k) for r in records for k in (r.id, r.name, *r.aliases)}
-    own_tokens = {tokens(k) for r in records for k in (r.name, *r.aliases)}
-    sets = _backbone_sets(records)
+    backbones = Backbones(records)
+    own = set(normalize_many([k for r in records for k in (r.id, r.name, *r.aliases)]))
+    members = {tokens(k) for r in records for k in (r.name, *r.aliases)}
     out: dict[str, General] = {}
-    for key, names in spellings.items():
-        if key in own or _SIZE_SUFFIX.sub("", key) in own:
-            continue  # a record's name, maybe with a size (Galactica-30B): resolution finds the record
-        if key not in spelt and any(family_match(tokens(names.most_common(1)[0][0]), t) for t in own_tokens):
-            # "ESM", read off ESM-1b, is a family with records of its own (ESM-2):
-            # not a general model the catalog lacks.
-            continue
-        name = max(names.items(), key=lambda kv: (kv[1], kv[0]))[0]
-        general = General(name=name, family=name.lower())
-        if built_on(records, general.family, sets):
+    for key in backbones.spellings:
+        general = backbones.general(
+            key, own.__contains__, lambda t: any(family_match(t, m) for m in members)
+        )
+        if general is not None:
             out[key] = general
     return out
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .records import Record
-from .resolve import _SIZE_SUFFIX, normalize, typo_budget
+from .resolve import _SIZE_SUFFIX, normalize, normalize_many, typo_budget
 
 #: field -> (weight, length normalization b). Names say what a model is; notes
 #: are long and say it in passing.
@@ -88,7 +88,7 @@ def words(text: str) -> list[str]:
     """Lower-case stemmed words; runs of CJK characters become single characters."""
     out = []
     for w in _WORD.findall(text):
-        if any(_is_wide(c) for c in w):
+        if not w.isascii() and any(_is_wide(c) for c in w):
             out.extend(c.lower() for c in w if c.isalnum())
         else:
             out.append(stem(w.lower()))
@@ -171,6 +171,8 @@ def _language_evidence(r: Record) -> list[str]:
     codes = list(getattr(r, "languages", None) or ())
     if not codes:
         for text in (r.name, *r.aliases):
+            if text.isascii():
+                continue
             for ch in text:
                 name = unicodedata.name(ch, "")
                 if name.startswith("CJK UNIFIED"):
@@ -183,15 +185,32 @@ def _language_evidence(r: Record) -> list[str]:
     return [f"language:{c}" for c in codes]
 
 
+def _notes(r: Record) -> str:
+    return " ".join(v for k, v in r.notes.items() if k in NOTE_KEYS)
+
+
+#: The text of each field searched word by word (short fields are read as names).
+_TEXT = {"title": lambda r: r.title or "", "venue": lambda r: r.venue or "", "notes": _notes}
+
+
+def _word_pattern(term: str) -> "re.Pattern[str]":
+    """The words that stem to ``term`` (``protein``: protein, proteins; ``study``: study, studies)."""
+    if not term.isascii():
+        return re.compile(re.escape(term))
+    forms = [re.escape(term), re.escape(term) + "s"]
+    if term.endswith("y"):
+        forms.append(re.escape(term[:-1]) + "ies")
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(forms) + r")(?![^\W_])", re.IGNORECASE)
+
+
 def fields_of(r: Record) -> dict[str, list[str]]:
-    """The terms of each field of ``r``, repeated as often as they occur."""
+    """The terms of each field of ``r``, repeated as often as they occur (what the ranking counts)."""
     names: set[str] = set()
     for text in (r.name, r.id, *r.aliases):
         names |= name_terms(text)
     backbones: list[str] = []
     for b in r.backbones:
         backbones += list(name_terms(b))
-    notes = " ".join(v for k, v in r.notes.items() if k in NOTE_KEYS)
     return {
         "name": sorted(names),
         "title": words(r.title or ""),
@@ -200,7 +219,7 @@ def fields_of(r: Record) -> dict[str, list[str]]:
         "backbones": backbones,
         "languages": _language_evidence(r),
         "venue": words(r.venue or ""),
-        "notes": words(notes),
+        "notes": words(_notes(r)),
     }
 
 
@@ -228,9 +247,11 @@ def parse(text: str, known: "set[str] | None" = None) -> list[Unit]:
     all_words = words(text)
     corrections: dict[str, dict[str, float]] = {}
     if known is not None:
-        vocabulary = known | {k for k in table if " " not in k}
-        for w in set(all_words) - vocabulary - STOPWORDS:
-            fixed = _corrected(w, vocabulary)
+        single = {k for k in table if " " not in k}
+        for w in sorted(set(all_words) - single - STOPWORDS):
+            if w in known:
+                continue
+            fixed = known.near(w, single) if hasattr(known, "near") else _corrected(w, set(known) | single)
             if fixed:
                 corrections[w] = fixed
         # A word read as one typo fix is looked up as that word (radiolgy -> radiology -> medicine).
@@ -281,42 +302,163 @@ def _corrected(word: str, known: set[str]) -> dict[str, float] | None:
 
 # --- ranking ----------------------------------------------------------------------
 
-class SearchIndex:
-    """BM25F statistics over the fields of a set of records."""
+def _hays(records: Sequence[Record]) -> list[str]:
+    """Everything a text term can match in each record, lower-cased, to find candidates in C speed.
 
-    def __init__(self, records: Sequence[Record]):
+    Names and backbones are there twice, the second time normalized, so that a
+    whole-name term (``esm2`` for ESM-2) is found too.
+    """
+    names = [" ".join((r.name, r.id, *r.aliases, *r.backbones)) for r in records]
+    return [
+        "\n".join((name, r.title or "", r.venue or "", *(v for k, v in r.notes.items() if k in NOTE_KEYS))).lower()
+        + "\n" + key
+        for r, name, key in zip(records, names, normalize_many(names))
+    ]
+
+
+def _probe(term: str) -> str:
+    """A substring every text holding ``term`` contains (``study`` is stemmed from ``studies``)."""
+    return term[:-1] if term.endswith("y") else term
+
+
+_LENGTHS = {
+    "name": lambda r: sum(map(len, r.aliases)) + len(r.name) + len(r.id),
+    "title": lambda r: len(r.title or ""),
+    "backbones": lambda r: sum(map(len, r.backbones)),
+    "venue": lambda r: len(r.venue or ""),
+    "notes": lambda r: len(_notes(r)),
+}
+
+
+class SearchIndex:
+    """BM25F over the fields of a set of records, computed per query for the records that can match.
+
+    Term statistics need every record, tokenizing every record does not: a
+    record is read in full only when one of the query's words occurs in its text
+    (a plain substring test), and vocabulary terms are looked up in its lists.
+    Field lengths are counted in characters, which ranks the same way as words
+    and costs nothing to sum over 100,000 records.
+    """
+
+    def __init__(self, records: Sequence[Record], names=None):
+        """``names``: the resolver's index of the same records, when one is at hand (its columns are cached)."""
         self.records = list(records)
-        self.docs = [fields_of(r) for r in self.records]
-        n = len(self.docs)
-        self.avg = {
-            f: (sum(len(d[f]) for d in self.docs) / n if n else 0.0) or 1.0 for f in FIELDS
-        }
-        self.postings: dict[str, dict[int, dict[str, int]]] = {}
-        for i, doc in enumerate(self.docs):
-            for f, terms in doc.items():
-                for t in terms:
-                    per_doc = self.postings.setdefault(t, {}).setdefault(i, {})
-                    per_doc[f] = per_doc.get(f, 0) + 1
-        self._names: "dict[str, list[int]] | None" = None
+        self._hays: "list[str] | None" = None
+        self._avg: dict[str, float] = {}
+        self._names = names
+        self._docs: dict[int, tuple[set[str], list[str]]] = {}
+        self._languages: "list[list[str]] | None" = None
+        self._known: "set[str] | None" = None
+
+    def hays(self) -> list[str]:
+        if self._hays is None:
+            self._hays = _hays(self.records)
+        return self._hays
+
+    def _in_any(self, word: str) -> bool:
+        probe = _probe(word)
+        return any(probe in h for h in self.hays())
 
     def known(self) -> set[str]:
-        return set(self.postings)
+        """The words of names, titles and backbones: what a misspelt query word is read against."""
+        if self._known is None:
+            names = [x for r in self.records for x in (r.name, r.id, *r.aliases, *r.backbones)]
+            raw = set(_WORD.findall(" ".join(names))) | set(_WORD.findall(" ".join(r.title or "" for r in self.records)))
+            known = set(words(" ".join(raw)))
+            for w in raw:  # camel-case parts of names: BioMistral -> bio, mistral
+                known.update(stem(p.lower()) for p in _CAMEL.findall(w))
+            known.update(normalize_many(names))
+            self._known = known
+        return self._known
+
+    def _names_of(self, i: int) -> tuple[set[str], list[str]]:
+        """The name terms of record ``i`` and of its backbones (short: read whole, once)."""
+        if i not in self._docs:
+            r = self.records[i]
+            names: set[str] = set()
+            for text in (r.name, r.id, *r.aliases):
+                names |= name_terms(text)
+            self._docs[i] = (names, [t for b in r.backbones for t in name_terms(b)])
+        return self._docs[i]
+
+    def count(self, i: int, f: str, term: str, pattern: "re.Pattern[str]") -> int:
+        """How often ``term`` occurs in field ``f`` of record ``i``."""
+        if f in ("name", "backbones"):
+            r = self.records[i]
+            texts = (r.name, r.id, *r.aliases) if f == "name" else r.backbones
+            probe = _probe(term)
+            if not any(probe in t.lower() or probe in normalize(t) for t in texts):
+                return 0
+            if f == "name":
+                return int(term in self._names_of(i)[0])
+            return self._names_of(i)[1].count(term)
+        text = _TEXT[f](self.records[i])
+        if _probe(term) not in text.lower():
+            return 0
+        return sum(1 for w in pattern.findall(text) if not term.isascii() or stem(w.lower()) == term)
+
+    def languages(self) -> list[list[str]]:
+        if self._languages is None:
+            self._languages = [_language_evidence(r) for r in self.records]
+        return self._languages
+
+    def avg(self, f: str) -> float:
+        """The mean length of field ``f``, in characters, summed only when a query needs it."""
+        if f not in self._avg:
+            total = sum(map(_LENGTHS[f], self.records))
+            self._avg[f] = (total / len(self.records) if self.records else 0.0) or 1.0
+        return self._avg[f]
 
     def exact_names(self, text: str) -> list[int]:
         """Records whose id, name or alias ``text`` spells (as ``sllm show`` reads names)."""
+        from .resolve import Index
+
         if self._names is None:
-            self._names = {}
-            for i, r in enumerate(self.records):
-                for k in {normalize(x) for x in (r.id, r.name, *r.aliases)}:
-                    self._names.setdefault(k, []).append(i)
+            self._names = Index.build(self.records)
         key = normalize(text)
-        found = self._names.get(key) or self._names.get(_SIZE_SUFFIX.sub("", key)) or []
-        return sorted(set(found))
+        if not key:
+            return []
+        return self._names.equal(key) or self._names.equal(_SIZE_SUFFIX.sub("", key))
+
+    def _unit_tf(self, unit: Unit) -> tuple[dict[int, float], dict[int, set[str]]]:
+        """Pseudo term frequency of ``unit`` in each record that has it, and the fields it was in."""
+        tf: dict[int, float] = {}
+        where: dict[int, set[str]] = {}
+
+        def add(i: int, f: str, count: float, length: int) -> None:
+            w, b = FIELDS[f]
+            norm = 1 - b + b * length / self.avg(f) if b else 1.0
+            tf[i] = tf.get(i, 0.0) + w * count / norm
+            where.setdefault(i, set()).add(f)
+
+        if unit.fields is TEXT_FIELDS:
+            probes = [_probe(t) for t in unit.terms]
+            patterns = {t: _word_pattern(t) for t in unit.terms}
+            hays = self.hays()
+            for i in (i for i, h in enumerate(hays) if any(p in h for p in probes)):
+                for f in TEXT_FIELDS:
+                    count = sum(weight * self.count(i, f, t, patterns[t]) for t, weight in unit.terms.items())
+                    if count:
+                        add(i, f, count, _LENGTHS[f](self.records[i]))
+            return tf, where
+        for term, weight in unit.terms.items():
+            kind, _, value = term.partition(":")
+            if kind == "language":
+                hits = (i for i, codes in enumerate(self.languages()) if term in codes)
+                f = "languages"
+            else:
+                f = "domains" if kind == "domain" else "modalities"
+                hits = (i for i, r in enumerate(self.records) if value in getattr(r, f))
+            for i in hits:
+                add(i, f, weight, 1)
+        return tf, where
 
     def search(self, text: str, limit: int | None = 20) -> list[Hit]:
-        units = parse(text, self.known())
-        n = len(self.docs)
-        if not units or not n:
+        n = len(self.records)
+        if not n:
+            return []
+        units = parse(text, _Known(self))
+        if not units:
             return []
         total: dict[int, float] = {}
         covered: dict[int, dict[int, float]] = {}
@@ -324,18 +466,7 @@ class SearchIndex:
         matched: dict[int, dict[str, list[str]]] = {}
         ideal = 0.0
         for unit in units:
-            # Pseudo term frequency of the unit in each record, over its fields.
-            tf: dict[int, float] = {}
-            where: dict[int, set[str]] = {}
-            for term, weight in unit.terms.items():
-                for i, per_field in self.postings.get(term, {}).items():
-                    for f, count in per_field.items():
-                        if f not in unit.fields:
-                            continue
-                        w, b = FIELDS[f]
-                        norm = 1 - b + b * len(self.docs[i][f]) / self.avg[f]
-                        tf[i] = tf.get(i, 0.0) + weight * w * count / norm
-                        where.setdefault(i, set()).add(f)
+            tf, where = self._unit_tf(unit)
             if not tf:
                 continue
             df = len(tf)
@@ -369,10 +500,26 @@ class SearchIndex:
         ]
 
 
+class _Known:
+    """What the query parser asks of an index: is this word known, and which known words are near it."""
+
+    def __init__(self, index: SearchIndex):
+        self.index = index
+
+    def __contains__(self, word: str) -> bool:
+        return self.index._in_any(word)
+
+    def near(self, word: str, extra: set[str]) -> dict[str, float] | None:
+        return _corrected(word, self.index.known() | extra)
+
+
 def _order(f: str) -> int:
     return list(FIELDS).index(f)
 
 
-def search(records: Sequence[Record], text: str, limit: int | None = 20) -> list[Hit]:
-    """The records ``text`` is about, best first (see the module's docstring)."""
-    return SearchIndex(records).search(text, limit)
+def search(records: Sequence[Record], text: str, limit: int | None = 20, names=None) -> list[Hit]:
+    """The records ``text`` is about, best first (see the module's docstring).
+
+    ``names``: the resolver's :class:`~sllm.resolve.Index` of exactly these records, if at hand.
+    """
+    return SearchIndex(records, names).search(text, limit)
