@@ -8,7 +8,6 @@ import shutil
 import time
 
 import pytest
-
 from conftest import MINI
 
 from sllm import cache

@@ -15,13 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import chain, count, repeat
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from .messages import shown
 from .records import Record
 
-if TYPE_CHECKING:
-    from collections import Counter
 
 #: Fuzzy scores (0-100, rapidfuzz ratio on normalized text) at or above this
 #: make a name worth suggesting; only a typo (see ``typo_budget``) is accepted.
@@ -106,12 +104,12 @@ class GeneralModel(NotFound):
     """A general model the catalog names as a backbone but has no record for."""
 
     def __init__(self, query: str, general: "General", built_on: int):
-        models = f"{built_on} catalog model{'s are' if built_on != 1 else ' is'} built on it"
-        super().__init__(
-            query,
-            f"{general.name} is a general model, not in the catalog; {models}: "
-            f"sllm list --backbone {_quoted(general.family)}",
-        )
+        if built_on:
+            models = f"{built_on} catalog model{'s are' if built_on != 1 else ' is'} built on it"
+            told = f"{models}: sllm list --backbone {_quoted(general.family)}"
+        else:
+            told = "no catalog model is built on it"
+        super().__init__(query, f"{general.name} is a general model, not in the catalog; {told}")
         self.general = general
         self.built_on = built_on
 
@@ -149,7 +147,6 @@ class Index:
         self.records = records
         self._parts = parts
         self._columns: "Columns | None" = None
-        self._backbones: "Backbones | None" = None
         self._choices: "list[str] | None" = None
 
     @classmethod
@@ -240,42 +237,25 @@ class Index:
             )
         return typo
 
-    def backbones(self) -> "Backbones":
-        if self._backbones is None:
-            if self._parts:
-                from collections import Counter
-
-                from . import cache
-
-                groups: Counter = Counter()
-                for path, stat, records in self._parts:
-                    groups.update(cache.derived(path, stat, "backbones", lambda records=records: backbone_groups(records)))
-                self._backbones = Backbones(groups=groups)
-            else:
-                self._backbones = Backbones(self.records)
-        return self._backbones
-
     def _general(self, query: str, key: str, stripped: str) -> None:
-        """Raise :class:`GeneralModel` when ``key`` is a backbone the catalog has no record for."""
-        backbones = self.backbones()
+        """Raise :class:`GeneralModel` when ``key`` names a general model the catalog has no record of."""
+        from .backbones import load
+
+        registry = load()
         for k in dict.fromkeys(k for k in (key, stripped) if k):
-            general = backbones.general(k, lambda k: bool(self.equal(k)), self._has_members)
-            if general is not None:
-                raise GeneralModel(query, general, backbones.built_on(general.family))
+            name = registry.canonical(k)
+            if name is not None and not self._is_record(registry, name):
+                general = General(name=name, family=name.lower())
+                raise GeneralModel(query, general, built_on(self.records, general.family, self))
 
-    def _has_members(self, family: tuple[str, ...]) -> bool:
-        """Whether some record's name or alias is of ``family`` (ESM-2 for ESM)."""
-        from .query import family_match, tokens
-
-        prefix = "".join(family).replace(".", "")
-        names, _ = self.columns()[0]
-        aliases, owners = self.columns()[2]
-        near = {i for i, k in enumerate(names) if k.startswith(prefix)}
-        near |= {owners[i] for i, k in enumerate(aliases) if k.startswith(prefix)}
-        return any(
-            family_match(family, tokens(k))
-            for i in near for k in (self.records[i].name, *self.records[i].aliases)
-        )
+    def _is_record(self, registry, name: str) -> bool:
+        """Whether a registry entry is also a catalog record (BioLinkBERT, Galactica-30B): the record wins."""
+        entry = registry.entries[name]
+        for spelling in (entry.name, *entry.aliases):
+            k = normalize(spelling)
+            if self.equal(k) or self.equal(_SIZE_SUFFIX.sub("", k)):
+                return True
+        return False
 
     def _exact(self, query: str, key: str, how: str = "name") -> Match | None:
         unique = self.equal(key)
@@ -383,142 +363,67 @@ def is_typo(query: str, key: str) -> bool:
 
 @dataclass(frozen=True)
 class General:
-    """A general model known to the catalog only as what its records are built on."""
+    """A general model the catalog knows only as what its records are built on."""
 
-    name: str    # as the records spell it most often: "LLaMA"
+    name: str    # the backbone registry's name: "LLaMA"
     family: str  # the --backbone value that lists the models built on it: "llama"
 
 
-#: A hub id's owner (``hfl/``), a trailing size or variant word (``-7B``, ``-Base``,
-#: ``-Instruct``): what separates a backbone's spelling from its general model's name.
-_OWNER = re.compile(r"^[\w.\-]+/")
-_TRAILER = re.compile(
-    r"[\s_\-]*(?:(?:\d+x)?\d+(?:\.\d+)?[kmbt]|base|large|small|instruct|chat|uncased|cased|hf)$",
-    re.IGNORECASE,
-)
-
-
-def _names_of_backbone(backbone: str) -> list[tuple[str, bool]]:
-    """Each name with whether the backbone spells it as is (True) or only with a trailer.
-
-    ``LLaMA-2-7B`` -> (LLaMA-2-7B, True), (LLaMA-2, False);
-    ``quzhe/x_13B (LLaMA-2)`` -> (x_13B, True), (x, False), (LLaMA-2, True).
-    """
-    out = []
-    main, _, inner = backbone.partition("(")
-    for part in (main, inner.rstrip(") ")):
-        part = _OWNER.sub("", part.strip()).strip()
-        spelt = True
-        while part:
-            out.append((part, spelt))
-            shorter = _TRAILER.sub("", part)
-            if shorter == part:
-                break
-            part, spelt = shorter, False
-    return out
-
-
-class Backbones:
-    """The backbones a catalog's records name, read once.
-
-    Even a catalog of 100,000 records names few distinct backbones, so records
-    are grouped by their list of backbones first and every question after that
-    (which general models exist, how many records are built on one) is asked of
-    the groups.
-    """
-
-    def __init__(self, records: Sequence[Record] = (), groups: "Counter | None" = None):
-        from collections import Counter
-
-        self.groups: Counter = backbone_groups(records) if groups is None else groups
-        named: Counter = Counter()
-        for group, n in self.groups.items():
-            for b in group:
-                named[b] += n
-        self.spellings: dict[str, Counter] = {}
-        self.spelt: set[str] = set()
-        for b, n in named.items():
-            for name, as_is in _names_of_backbone(b):
-                key = normalize(name)
-                if key:
-                    self.spellings.setdefault(key, Counter())[name] += n
-                    if as_is:
-                        self.spelt.add(key)
-        self._tokens: dict[str, tuple[str, ...]] = {}
-
-    def _tokens_of(self, backbone: str) -> tuple[str, ...]:
-        from .query import tokens
-
-        if backbone not in self._tokens:
-            self._tokens[backbone] = tokens(backbone)
-        return self._tokens[backbone]
-
-    def built_on(self, family: str) -> int:
-        """How many records ``sllm list --backbone family`` lists (the same family test)."""
-        from .query import family_match, tokens
-
-        wanted = tokens(family)
-        return sum(
-            n for group, n in self.groups.items()
-            if any(family_match(wanted, self._tokens_of(b)) for b in group)
-        )
-
-    def general(self, key: str, is_own, has_members) -> "General | None":
-        """The general model normalized ``key`` names, if the catalog knows it only as a backbone.
-
-        ``is_own(key)``: some record has this normalized id, name or alias.
-        ``has_members(tokens)``: some record's name or alias is of this family.
-        """
-        from .query import tokens
-
-        names = self.spellings.get(key)
-        if not names:
-            return None
-        if is_own(key) or is_own(_SIZE_SUFFIX.sub("", key)):
-            return None  # a record's name, maybe with a size (Galactica-30B): resolution finds the record
-        name = max(names.items(), key=lambda kv: (kv[1], kv[0]))[0]
-        if key not in self.spelt and has_members(tokens(name)):
-            # "ESM", read off ESM-1b, is a family with records of its own (ESM-2):
-            # not a general model the catalog lacks.
-            return None
-        general = General(name=name, family=name.lower())
-        return general if self.built_on(general.family) else None
-
-
-def backbone_groups(records: Sequence[Record]) -> "Counter":
-    """How many records name each distinct list of backbones."""
+def built_on(records: Sequence[Record], family: str, index: "Index | None" = None) -> int:
+    """How many records ``sllm list --backbone family`` lists: the same filter, asked once
+    per distinct list of backbones (few, even in a catalog of 100,000 records)."""
     from collections import Counter
 
-    return Counter(tuple(b) for b in (r.backbones for r in records) if b)
+    from .backbones import load
+    from .lineage import Lineage
+    from .query import build
+
+    query = build(backbone=[family])
+    groups: Counter = Counter()
+    first: dict[tuple, Record] = {}
+    for r in records:
+        key = tuple(r.backbones)
+        if key:
+            groups[key] += 1
+            first.setdefault(key, r)
+    # Lineage passes through records that a backbone, or a registry entry, names
+    # (a model built on ProtBert, whose registry parent is the ProtTrans record).
+    registry = load()
+    spellings = {b for key in groups for b in key}
+    for entry in registry.entries.values():
+        spellings.update(x for x in (entry.name, *entry.aliases, entry.parent, entry.family) if x)
+    lineage = Lineage(_named(records, set(normalize_many(sorted(spellings))), index))
+    return sum(n for key, n in groups.items() if query.test(first[key], lineage)[0])
 
 
-def built_on(records: Sequence[Record], family: str) -> int:
-    """How many records ``sllm list --backbone family`` lists."""
-    return Backbones(records).built_on(family)
+def _named(records: Sequence[Record], keys: set[str], index: "Index | None") -> list[Record]:
+    """The records some backbone names (BioMistral, for a model built on it): what lineage follows."""
+    if index is None:
+        return [r for r in records if any(normalize(n) in keys for n in (r.name, *r.aliases))]
+    found: set[int] = set()
+    for column, owners in (index.columns()[0], index.columns()[2]):
+        found.update(i if owners is None else owners[i] for i, k in enumerate(column) if k in keys)
+    return [records[i] for i in sorted(found)]
 
 
 def general_models(records: Sequence[Record]) -> dict[str, General]:
-    """The general models the catalog knows, keyed by normalized name.
+    """The general models the catalog knows, keyed by every normalized spelling.
 
-    Until the catalog has a registry of backbones, they are the backbones its
-    records name (and those names without a size or variant word: BLOOM-176B
-    gives BLOOM-176B and BLOOM) that are not themselves a record's id, name or
-    alias, and for which ``sllm list --backbone`` finds at least one model. A name
-    read off only by dropping a trailer is left out when records of that family
-    exist (ESM from ESM-1b, while ESM-2 is a record).
+    They are the entries of the backbone registry (LLaMA, BLOOM, BERT ...) that
+    are not catalog records themselves, by name or alias, with or without a
+    trailing size.
     """
-    from .query import family_match, tokens
+    from .backbones import load
 
-    backbones = Backbones(records)
-    own = set(normalize_many([k for r in records for k in (r.id, r.name, *r.aliases)]))
-    members = {tokens(k) for r in records for k in (r.name, *r.aliases)}
+    registry = load()
+    index = Index.build(records)
     out: dict[str, General] = {}
-    for key in backbones.spellings:
-        general = backbones.general(
-            key, own.__contains__, lambda t: any(family_match(t, m) for m in members)
-        )
-        if general is not None:
-            out[key] = general
+    for name, entry in registry.entries.items():
+        if index._is_record(registry, name):
+            continue
+        general = General(name=name, family=name.lower())
+        for spelling in (entry.name, *entry.aliases):
+            out.setdefault(normalize(spelling), general)
     return out
 
 

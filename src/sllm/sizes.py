@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Optional
 
 from .messages import shown
 
@@ -47,55 +45,12 @@ def is_moe_label(text: str) -> bool:
     return bool(_MOE_RE.match(text))
 
 
-def label_key(label: str) -> str:
-    """A released label as compared: ``8x7B``, ``8 x 7b`` and ``8×7B`` are one label."""
-    return re.sub(r"[\s_\-]+", "", label.lower()).replace("×", "x")
+def same_label(a: str, b: str) -> bool:
+    """``8x7B``, ``8×7b`` and ``8 x 7B`` are one label."""
+    def key(text: str) -> str:
+        return re.sub(r"\s+", "", text).lower().replace("×", "x")
 
-
-@dataclass(frozen=True)
-class WantedSize:
-    """A size a user asked for (``--size``): its label, and its count when the label gives one.
-
-    A mixture-of-experts label (``8x7B``) names a layout, not a count: Mixtral
-    8x7B has about 47B parameters, not 56B. The catalog reads counts, never
-    derives them from labels, so such a label is matched as a label only.
-    """
-
-    label: str
-    parameters: Optional[int]
-
-    def matches(self, size) -> bool:
-        """Whether a released size (anything with ``label`` and ``parameters``) is this one.
-
-        ``7B`` is a released label 7B, or a read count of exactly 7,000,000,000
-        whatever the label; ``8x7B`` is the label 8x7B.
-        """
-        if self.parameters is not None and size.parameters == self.parameters:
-            return True
-        return label_key(size.label) == self.label
-
-
-def parse_wanted(text: str) -> WantedSize:
-    """``--size`` input: ``7B``, ``Base``, ``8x7B``; :class:`SizeError` for anything else."""
-    if isinstance(text, str) and len(text) <= 40 and is_moe_label(text):
-        return WantedSize(label=label_key(text), parameters=None)
-    try:
-        return WantedSize(label=label_key(text), parameters=parse_size(text))
-    except SizeError as exc:
-        raise SizeError(f"{exc}, or a mixture-of-experts label such as 8x7B") from None
-
-
-def parse_bound(text: str, option: str = "--min-size") -> int:
-    """``--min-size`` / ``--max-size`` input: a count; a mixture-of-experts label is refused.
-
-    Comparing needs a count, and ``8x7B`` does not give one.
-    """
-    if isinstance(text, str) and len(text) <= 40 and is_moe_label(text):
-        raise SizeError(
-            f"{option} {shown(text)}: a mixture-of-experts label is not a parameter count; "
-            f"give a count such as 47B (use --size {shown(text)} to find that label)"
-        )
-    return parse_size(text)
+    return key(a) == key(b)
 
 
 def _bad(text: str) -> str:
