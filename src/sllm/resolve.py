@@ -20,7 +20,6 @@ from typing import Sequence
 from .messages import shown
 from .records import Record
 
-
 #: Fuzzy scores (0-100, rapidfuzz ratio on normalized text) at or above this
 #: make a name worth suggesting; only a typo (see ``typo_budget``) is accepted.
 SUGGEST = 60.0
