@@ -274,3 +274,12 @@ def test_search_table_names_matched_fields(mini):
     result = mini("search", "radiograph")
     assert result.exit_code == 0
     assert "RadVision" in result.stdout and "title" in result.stdout
+
+
+def test_a_misspelt_word_is_read_aloud(cli):
+    """Guessing what the user meant is fine; doing it silently is not."""
+    result = cli("search", "radiolgy report", "--format", "ids", "-n", "2")
+    assert result.exit_code == 0
+    assert result.stdout.split()[0] == "rgrg"
+    assert "read 'radiolgy' as 'radiology'" in result.stderr
+    assert "read" not in cli("search", "radiology report", "--format", "ids", "-n", "2").stderr

@@ -399,6 +399,8 @@ def search(
         fail(f"search text is {len(text)} characters long; use fewer than 500")
     names = catalog.index() if query.is_empty() else None  # its name columns are cached
     hits = run_search(select(catalog.records, query), text, limit, names=names)
+    for word, read in hits.readings.items():
+        out.note(f"read '{word}' as {' or '.join(repr(w) for w in read)}")
     nothing = f"nothing matches '{shown(text)}'" + ("" if query.is_empty() else " with these filters")
     if out.fmt == "json" and not out.fields:
         if not hits:

@@ -59,6 +59,14 @@ _WORD = re.compile(r"[^\W_]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
+class Results(list):
+    """The hits, best first, and how misspelt query words were read (``radiolgy`` -> radiology)."""
+
+    def __init__(self, hits=(), readings: "dict[str, list[str]] | None" = None):
+        super().__init__(hits)
+        self.readings = readings or {}
+
+
 @dataclass
 class Hit:
     """One ranked record, its score (0-100] and, per field, the query terms it matched."""
@@ -237,7 +245,7 @@ class Unit:
     aspects: dict[int, float] = field(default_factory=dict)  # query word -> share it covers
 
 
-def parse(text: str, known: "set[str] | None" = None) -> list[Unit]:
+def parse(text: str, known: "set[str] | None" = None, readings: "dict[str, list[str]] | None" = None) -> list[Unit]:
     """The units of a query: its topic words, and the vocabulary terms they name.
 
     ``known`` (the index's terms) lets a misspelt word be read as the closest
@@ -254,6 +262,8 @@ def parse(text: str, known: "set[str] | None" = None) -> list[Unit]:
             fixed = known.near(w, single) if hasattr(known, "near") else _corrected(w, set(known) | single)
             if fixed:
                 corrections[w] = fixed
+                if readings is not None:
+                    readings[w] = sorted(fixed)
         # A word read as one typo fix is looked up as that word (radiolgy -> radiology -> medicine).
         all_words = [next(iter(corrections[w])) if len(corrections.get(w, ())) == 1 else w for w in all_words]
     content = [w for w in all_words if w not in STOPWORDS] or all_words
@@ -453,13 +463,14 @@ class SearchIndex:
                 add(i, f, weight, 1)
         return tf, where
 
-    def search(self, text: str, limit: int | None = 20) -> list[Hit]:
+    def search(self, text: str, limit: int | None = 20) -> Results:
         n = len(self.records)
         if not n:
-            return []
-        units = parse(text, _Known(self))
+            return Results()
+        readings: dict[str, list[str]] = {}
+        units = parse(text, _Known(self), readings)
         if not units:
-            return []
+            return Results(readings=readings)
         total: dict[int, float] = {}
         covered: dict[int, dict[int, float]] = {}
         aspects = set().union(*(u.aspects for u in units)) or {0}
@@ -480,7 +491,7 @@ class SearchIndex:
                 for f in where[i]:
                     matched.setdefault(i, {}).setdefault(f, []).append(unit.label)
         if not total:
-            return []
+            return Results(readings=readings)
         # BM25F's share of the best possible score, times the share of the query covered.
         scores = {i: 100.0 * s / ideal * sum(covered[i].values()) / len(aspects) for i, s in total.items()}
         for i in self.exact_names(text):
@@ -493,11 +504,11 @@ class SearchIndex:
         )
         if limit is not None:
             ranked = ranked[:limit]
-        return [
+        return Results([
             Hit(self.records[i], round(scores[i], 1),
                 {f: sorted(set(v)) for f, v in sorted(matched.get(i, {}).items(), key=lambda kv: _order(kv[0]))})
             for i in ranked
-        ]
+        ], readings)
 
 
 class _Known:
@@ -517,7 +528,7 @@ def _order(f: str) -> int:
     return list(FIELDS).index(f)
 
 
-def search(records: Sequence[Record], text: str, limit: int | None = 20, names=None) -> list[Hit]:
+def search(records: Sequence[Record], text: str, limit: int | None = 20, names=None) -> Results:
     """The records ``text`` is about, best first (see the module's docstring).
 
     ``names``: the resolver's :class:`~sllm.resolve.Index` of exactly these records, if at hand.
