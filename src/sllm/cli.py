@@ -64,13 +64,17 @@ def command(name: Optional[str] = None) -> Callable:
     def register(func: Callable) -> Callable:
         @functools.wraps(func)
         def guarded(*args, **kwargs):
-            from .output import Closed
+            from .output import Closed, Unwritable
 
             try:
                 return func(*args, **kwargs)
             except Failed as exc:
                 report(exc)
                 raise typer.Exit(exc.code) from None
+            except Unwritable as exc:
+                report(Failed(str(exc), 1))
+                _quiet_stdout()
+                raise typer.Exit(1) from None
             except Closed:
                 _quiet_stdout()
                 raise typer.Exit(0) from None
@@ -305,7 +309,7 @@ def show(
     if out.fmt == "table":
         from .render import record_text
 
-        out.write(record_text(record, out.width, styled=out.colour, verbose=out.verbose), human=not out.colour)
+        out.write(record_text(record, out.width, styled=out.colour, verbose=out.verbose), styled=out.colour)
     elif out.fmt == "json":
         from .render import to_json_one
 
@@ -376,7 +380,7 @@ def compare(
     rows = commands.comparison(records)
     columns = (Column("", ratio=1, style="1"), *(Column(r.name, ratio=2, style="1;36") for r in records))
     cells = [(label, *values) for label, values in rows]
-    out.write(render(columns, cells, out.width, styled=out.colour, rule=out.terminal), human=not out.colour)
+    out.write(render(columns, cells, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 
 @command()
@@ -419,7 +423,7 @@ def search(
                Column("Title", ratio=4), Column("Matched", ratio=2))
     rows = [(f"{h.score:.0f}", h.record.name, h.record.id, h.record.title or "", ", ".join(h.matched))
             for h in hits]
-    out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), human=not out.colour)
+    out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 
 @command()
@@ -442,7 +446,7 @@ def validate(
         out.json(report.as_data())
     else:
         for problem in report.problems:
-            out.write(f"{problem}\n", human=True)
+            out.write(f"{problem}\n")
         for line in report.summary():
             out.note(line)
     if not report.ok:
@@ -483,7 +487,7 @@ def check(
     if out.fmt == "json":
         out.json(report.as_data())
     else:
-        out.write(bibcheck.human(report), human=True)
+        out.write(bibcheck.human(report))
     out.note(report.summary())
     if fix:
         out.note(f"wrote the corrected copy to {output}")
@@ -678,10 +682,14 @@ def main(argv: list[str] | None = None) -> int:
             except BrokenPipeError:
                 raise Closed() from None
             except (ValueError, OSError):
-                pass
+                _quiet_stdout()
     except (Closed, BrokenPipeError):
         _quiet_stdout()
         return 0
+    except OSError as exc:  # the framework's own output (--help) refused: disk full, ...
+        _quiet_stdout()
+        _stderr(f"sllm: error: cannot write the output: {exc.strerror or exc}\n")
+        return 1
     except Failed as exc:
         report(exc)
         return exc.code

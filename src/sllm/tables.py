@@ -32,6 +32,8 @@ def bars(title: str, counts: dict[str, int], fancy: bool, width: int = 40):
     from rich.table import Table
     from rich.text import Text
 
+    from .output import clean
+
     table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False,
                   title_style="bold" if fancy else "")
     table.add_column(no_wrap=True)
@@ -41,14 +43,16 @@ def bars(title: str, counts: dict[str, int], fancy: bool, width: int = 40):
     block = "█" if fancy else "#"
     for label, n in counts.items():
         length = max(1, round(width * n / peak)) if n else 0
-        table.add_row(label, Text(block * length, style="cyan" if fancy else ""), str(n))
+        table.add_row(Text(clean(label)), Text(block * length, style="cyan" if fancy else ""), str(n))
     return table
 
 
 def taxonomy_grid(cells: list[dict], fancy: bool):
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
+    from .output import clean
     from .vocab import STRATEGIES
 
     table = Table(box=box.SQUARE if fancy else box.ASCII, show_lines=True, header_style="bold" if fancy else "")
@@ -62,17 +66,20 @@ def taxonomy_grid(cells: list[dict], fancy: bool):
             text = f"{cell['type']} {cell['input']}\n{cell['count']} model{'s' if cell['count'] != 1 else ''}"
             if cell["examples"]:
                 text += "\ne.g. " + ", ".join(cell["examples"])
-            cols.append(text)
+            cols.append(Text(clean(text)))
         table.add_row(row, *cols)
     return table
 
 
 def tree_view(node: dict, fancy: bool):
+    from rich.text import Text
     from rich.tree import Tree
 
-    def label(n: dict) -> str:
+    from .output import clean
+
+    def label(n: dict) -> Text:
         year = f" ({n['year']})" if n.get("year") else ""
-        return f"{n['name']}{year}"
+        return Text(clean(f"{n['name']}{year}"))
 
     root = Tree(label(node), guide_style="dim" if fancy else "")
 
