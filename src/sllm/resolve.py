@@ -3,8 +3,9 @@
 A query only ever finds a model whose id, name or alias it spells, up to case,
 spacing, punctuation, a trailing size or a small typo. The order never changes:
 exact id, exact normalized name or alias, the same with a trailing size stripped,
-a general model the catalog knows only as a backbone (LLaMA, BLOOM: said so, not
-answered with a model built on it), then a typo. The beginning of a longer name
+a general model of the backbone registry that is no catalog record (LLaMA, BLOOM:
+said so, with how many records are built on it, never answered with one of them),
+then a typo. The beginning of a longer name
 is not a typo (``llama`` is not KALE-LM's alias ``Llama3-KALE-LM-Chem-8B``), and a
 typo never changes a digit (``esm1`` is not ESM-2). Ties are reported, never
 broken silently. rapidfuzz is imported only when a typo has to be looked for.
@@ -362,7 +363,7 @@ def is_typo(query: str, key: str) -> bool:
 
 @dataclass(frozen=True)
 class General:
-    """A general model the catalog knows only as what its records are built on."""
+    """A general model the catalog knows only as what its records are built on (a registry entry)."""
 
     name: str    # the backbone registry's name: "LLaMA"
     family: str  # the --backbone value that lists the models built on it: "llama"
