@@ -79,11 +79,3 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "python": ("code",), "github": ("code",), "repository": ("code",), "sql": ("code",),
     "code generation": ("code",),
 }
-
-#: Words that name a natural language -> its ISO 639-1 code (records' ``languages``).
-LANGUAGES: dict[str, str] = {
-    "chinese": "zh", "mandarin": "zh", "english": "en", "japanese": "ja", "korean": "ko",
-    "french": "fr", "german": "de", "spanish": "es", "portuguese": "pt", "italian": "it",
-    "russian": "ru", "arabic": "ar", "hindi": "hi", "vietnamese": "vi", "dutch": "nl",
-    "polish": "pl", "turkish": "tr", "persian": "fa", "indonesian": "id", "greek": "el",
-}

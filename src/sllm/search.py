@@ -126,8 +126,8 @@ def _concepts_of_words() -> tuple[dict[str, dict[str, float]], int]:
     for a topic word, which is narrower than its terms (``geometry`` is a part
     of mathematics).
     """
-    from .lexicon import LANGUAGES, TOPICS
-    from .vocab import _SYNONYMS, DOMAINS, MODALITIES
+    from .lexicon import TOPICS
+    from .vocab import _SYNONYMS, DOMAINS, LANGUAGES, MODALITIES
 
     table: dict[str, dict[str, float]] = {}
 
@@ -153,8 +153,9 @@ def _concepts_of_words() -> tuple[dict[str, dict[str, float]], int]:
             add(spelling, {f"{kind}:{term}"})
     for phrase, terms in TOPICS.items():
         add(phrase, set().union(*(concepts(t) for t in terms)), CONCEPT_SHARE)
-    for word, code in LANGUAGES.items():
-        add(word, {f"language:{code}"})
+    for code, names in LANGUAGES.items():
+        for word in names:
+            add(word, {f"language:{code}"})
     add("zh", {"language:zh"})
     longest = max(len(k.split()) for k in table)
     return table, longest
