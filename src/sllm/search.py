@@ -10,8 +10,9 @@ terms (``clinical`` -> medicine, ``proteins`` -> protein, and the topic words of
 :mod:`sllm.lexicon`: ``radiology`` -> medicine and vision), which match a
 record's domains and modalities even when its title does not use the word.
 
-No network and nothing heavy: the index is built from the records in pure
-Python; rapidfuzz is imported only to forgive a misspelt query word.
+No network and nothing heavy: statistics are computed per query from the
+records in pure Python, reading in full only the records a query word occurs in;
+rapidfuzz is imported only to forgive a misspelt query word.
 """
 
 from __future__ import annotations
