@@ -280,3 +280,35 @@ def test_every_name_and_alias_cites_its_own_record(catalog):
                 assert index.resolve(name, strict=True).record.id == r.id, name
             except Ambiguous as exc:
                 assert r.id in {c.id for c in exc.candidates}, name
+
+
+def test_a_trailing_size_does_not_continue_a_number():
+    """CodeGeeX2-6B is CodeGeeX2 at 6B, not CodeGeeX at "26B"."""
+    index = Index.build([rec("codegeex", "CodeGeeX")])
+    with pytest.raises(NotFound):
+        index.resolve("CodeGeeX2-6B", strict=True)
+    index = Index.build([rec("codegeex", "CodeGeeX"), rec("codegeex2", "CodeGeeX2")])
+    assert index.resolve("CodeGeeX2-6B").record.id == "codegeex2"
+
+
+def test_base_and_large_are_sizes_only_as_words():
+    index = Index.build([rec("data", "Data")])
+    with pytest.raises(NotFound):
+        index.resolve("database", strict=True)
+    assert index.resolve("Data-Large", strict=True).how == "size"
+
+
+def test_every_backbone_the_catalog_names_is_a_record_or_a_general_model(catalog):
+    index = catalog.index()
+    for b in sorted({b for r in catalog.records for b in r.backbones}):
+        try:
+            index.resolve(b, strict=True)
+        except (GeneralModel, Ambiguous):
+            pass
+
+
+def test_a_registry_checkpoint_of_a_record_is_the_record(cli):
+    """The registry lists CodeGen-2B-mono as a released CodeGen checkpoint: cite CodeGen's paper."""
+    result = cli("cite", "CodeGen-2B-mono", "--format", "bibtex")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == cli("cite", "codegen", "--format", "bibtex").stdout

@@ -26,7 +26,19 @@ from .records import Record
 SUGGEST = 60.0
 MAX_QUERY = 200
 
-_SIZE_SUFFIX = re.compile(r"(?:(?:\d+x)?\d+(?:\.\d+)?[kmbt]|base|large)$")
+#: A released size at the end of a name: a count (``7B``, ``1.5b``, ``8x7B``) that
+#: does not continue a number (``CodeGeeX2-6B`` ends in 6B, not 26B), or Base /
+#: Large as a word of their own (not the end of "database").
+_SIZE_SUFFIX = re.compile(
+    r"(?:(?<![\d.])(?:\d+\s*[x×]\s*)?\d+(?:\.\d+)?\s*[kmbt]|(?:^|(?<=[\s_\-]))(?:base|large))[\s_\-]*$",
+    re.IGNORECASE,
+)
+
+
+def without_size(text: str) -> str:
+    """The normalized name ``text`` spells once a trailing size is dropped ("" when it has none)."""
+    shorter = _SIZE_SUFFIX.sub("", text.strip())
+    return normalize(shorter) if shorter != text.strip() else ""
 
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -217,12 +229,14 @@ class Index:
         hit = self._exact(query, key)
         if hit:
             return hit
-        stripped = _SIZE_SUFFIX.sub("", key)
+        stripped = without_size(text)
         if stripped and stripped != key:
             hit = self._exact(query, stripped, how="size")
             if hit:
                 return hit
-        self._general(query, key, stripped)
+        hit = self._registry(query, key, stripped)
+        if hit:
+            return hit
         typo = self._typo(query, key, stripped)
         if typo is None:
             suggestions = self._suggestions(key)
@@ -237,25 +251,37 @@ class Index:
             )
         return typo
 
-    def _general(self, query: str, key: str, stripped: str) -> None:
-        """Raise :class:`GeneralModel` when ``key`` names a general model the catalog has no record of."""
+    def _registry(self, query: str, key: str, stripped: str) -> Match | None:
+        """What the backbone registry says ``key`` is: a released checkpoint of a catalog
+        record (CodeGen-2B-mono, listed as CodeGen-mono 2B: the record), or a general
+        model with no record, which raises :class:`GeneralModel`."""
         from .backbones import load
 
         registry = load()
         for k in dict.fromkeys(k for k in (key, stripped) if k):
             name = registry.canonical(k)
-            if name is not None and not self._is_record(registry, name):
-                general = General(name=name, family=name.lower())
-                raise GeneralModel(query, general, built_on(self.records, general.family, self))
+            if name is None:
+                continue
+            owners = self._records_of(registry, name)
+            if len(owners) == 1:
+                return Match(self.records[owners[0]], "size")
+            if owners:
+                raise Ambiguous(query, f"'{shown(query)}' names {len(owners)} different models; give one of "
+                                       f"their ids", [self.records[i] for i in owners])
+            general = General(name=name, family=name.lower())
+            raise GeneralModel(query, general, built_on(self.records, general.family, self))
+        return None
 
-    def _is_record(self, registry, name: str) -> bool:
-        """Whether a registry entry is also a catalog record (BioLinkBERT, Galactica-30B): the record wins."""
+    def _records_of(self, registry, name: str) -> list[int]:
+        """The catalog records a registry entry is, by a spelling, maybe with a size (Galactica-30B)."""
         entry = registry.entries[name]
+        found: set[int] = set()
         for spelling in (entry.name, *entry.aliases):
-            k = normalize(spelling)
-            if self.equal(k) or self.equal(_SIZE_SUFFIX.sub("", k)):
-                return True
-        return False
+            found.update(self.equal(normalize(spelling)))
+            stripped = without_size(spelling)
+            if stripped:
+                found.update(self.equal(stripped))
+        return sorted(found)
 
     def _exact(self, query: str, key: str, how: str = "name") -> Match | None:
         unique = self.equal(key)
@@ -419,7 +445,7 @@ def general_models(records: Sequence[Record]) -> dict[str, General]:
     index = Index.build(records)
     out: dict[str, General] = {}
     for name, entry in registry.entries.items():
-        if index._is_record(registry, name):
+        if index._records_of(registry, name):
             continue
         general = General(name=name, family=name.lower())
         for spelling in (entry.name, *entry.aliases):

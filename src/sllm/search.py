@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .records import Record
-from .resolve import _SIZE_SUFFIX, normalize, normalize_many, typo_budget
+from .resolve import normalize, normalize_many, typo_budget, without_size
 
 #: field -> (weight, length normalization b). Names say what a model is; notes
 #: are long and say it in passing.
@@ -430,7 +430,8 @@ class SearchIndex:
         key = normalize(text)
         if not key:
             return []
-        return self._names.equal(key) or self._names.equal(_SIZE_SUFFIX.sub("", key))
+        stripped = without_size(text)
+        return self._names.equal(key) or (self._names.equal(stripped) if stripped else [])
 
     def _unit_tf(self, unit: Unit) -> tuple[dict[int, float], dict[int, set[str]]]:
         """Pseudo term frequency of ``unit`` in each record that has it, and the fields it was in."""
