@@ -411,27 +411,34 @@ def search(
 ) -> None:
     """Search by meaning over names, titles, domains, modalities, backbones and more."""
     from .query import select
-    from .resolve import search as run_search
+    from .search import search as run_search
 
     if not text.strip():
         fail("empty search text: give a few words, e.g. 'sllm search protein language model'")
     if len(text) > 500:
         fail(f"search text is {len(text)} characters long; use fewer than 500")
-    hits = run_search(select(catalog.records, query), text, limit)
+    names = catalog.index() if query.is_empty() else None  # its name columns are cached
+    hits = run_search(select(catalog.records, query), text, limit, names=names)
+    for word, read in hits.readings.items():
+        out.note(f"read '{word}' as {' or '.join(repr(w) for w in read)}")
+    nothing = f"nothing matches '{shown(text)}'" + ("" if query.is_empty() else " with these filters")
     if out.fmt == "json" and not out.fields:
-        out.json([{"id": r.id, "name": r.name, "score": s} for r, s in hits])
+        if not hits:
+            out.note(nothing)
+        out.json([h.as_dict() for h in hits])
         return
     if out.fmt != "table":
-        out.records([r for r, _ in hits], empty=f"nothing matches '{shown(text)}'")
+        out.records([h.record for h in hits], empty=nothing)
         return
     if not hits:
-        out.note(f"nothing matches '{shown(text)}'")
+        out.note(nothing)
         return
     from .grid import Column, render
 
     columns = (Column("Score"), Column("Name", ratio=2, style="1;36"), Column("Id", ratio=2),
-               Column("Title", ratio=4))
-    rows = [(f"{s:.0f}", r.name, r.id, r.title or "") for r, s in hits]
+               Column("Title", ratio=4), Column("Matched", ratio=2))
+    rows = [(f"{h.score:.0f}", h.record.name, h.record.id, h.record.title or "", ", ".join(h.matched))
+            for h in hits]
     out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 

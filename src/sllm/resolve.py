@@ -1,10 +1,14 @@
 """Turning what a user typed (``biomistrl``, ``BioMistral-7B``, ``esm2``) into a record.
 
-Order matters and never changes: exact id, then exact normalized name or alias,
-then the same with a trailing size stripped, then a unique prefix, then a fuzzy
-match. An exact match
-always beats a fuzzy one, and rapidfuzz is imported only when it is needed.
-Ties are reported, never broken silently.
+A query only ever finds a model whose id, name or alias it spells, up to case,
+spacing, punctuation, a trailing size or a small typo. The order never changes:
+exact id, exact normalized name or alias, the same with a trailing size stripped,
+a general model of the backbone registry that is no catalog record (LLaMA, BLOOM:
+said so, with how many records are built on it, never answered with one of them),
+then a typo. The beginning of a longer name
+is not a typo (``llama`` is not KALE-LM's alias ``Llama3-KALE-LM-Chem-8B``), and a
+typo never changes a digit (``esm1`` is not ESM-2). Ties are reported, never
+broken silently. rapidfuzz is imported only when a typo has to be looked for.
 """
 
 from __future__ import annotations
@@ -17,13 +21,24 @@ from typing import Sequence
 from .messages import shown
 from .records import Record
 
-#: Fuzzy scores (0-100, rapidfuzz ratio on normalized text) at or above this are
-#: accepted as the model the user meant; below it we only suggest.
-ACCEPT = 85.0
+#: Fuzzy scores (0-100, rapidfuzz ratio on normalized text) at or above this
+#: make a name worth suggesting; only a typo (see ``typo_budget``) is accepted.
 SUGGEST = 60.0
 MAX_QUERY = 200
 
-_SIZE_SUFFIX = re.compile(r"(?:\d+(?:\.\d+)?[kmbt]|base|large)$")
+#: A released size at the end of a name: a count (``7B``, ``1.5b``, ``8x7B``) that
+#: does not continue a number (``CodeGeeX2-6B`` ends in 6B, not 26B), or Base /
+#: Large as a word of their own (not the end of "database").
+_SIZE_SUFFIX = re.compile(
+    r"(?:(?<![\d.])(?:\d+\s*[x×]\s*)?\d+(?:\.\d+)?\s*[kmbt]|(?:^|(?<=[\s_\-]))(?:base|large))[\s_\-]*$",
+    re.IGNORECASE,
+)
+
+
+def without_size(text: str) -> str:
+    """The normalized name ``text`` spells once a trailing size is dropped ("" when it has none)."""
+    shorter = _SIZE_SUFFIX.sub("", text.strip())
+    return normalize(shorter) if shorter != text.strip() else ""
 
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -93,18 +108,28 @@ class NotFound(ResolveError):
     pass
 
 
-class GeneralModel(ResolveError):
-    """A general model the catalog knows only as a backbone (LLaMA, BLOOM)."""
-
-
 class BadName(ResolveError):
     """Not a name at all (empty, only punctuation, absurdly long): a usage error."""
+
+
+class GeneralModel(NotFound):
+    """A general model the catalog names as a backbone but has no record for."""
+
+    def __init__(self, query: str, general: "General", built_on: int):
+        if built_on:
+            models = f"{built_on} catalog model{'s are' if built_on != 1 else ' is'} built on it"
+            told = f"{models}: sllm list --backbone {_quoted(general.family)}"
+        else:
+            told = "no catalog model is built on it"
+        super().__init__(query, f"{general.name} is a general model, not in the catalog; {told}")
+        self.general = general
+        self.built_on = built_on
 
 
 @dataclass
 class Match:
     record: Record
-    how: str  # "id", "name", "alias", "size", "prefix", "fuzzy"
+    how: str  # "id", "name", "alias", "size", "fuzzy" (a typo)
     score: float = 100.0
 
 
@@ -134,6 +159,7 @@ class Index:
         self.records = records
         self._parts = parts
         self._columns: "Columns | None" = None
+        self._choices: "list[str] | None" = None
 
     @classmethod
     def build(cls, records: Sequence[Record]) -> "Index":
@@ -170,14 +196,6 @@ class Index:
             owners += [i + offset for i in part[2][1]] if offset else part[2][1]
         return [(names, None), (ids, None), (aliases, owners)]
 
-    def where(self, test) -> list[int]:
-        """Indexes of the records with a key for which ``test(key)`` holds, in order."""
-        found: set[int] = set()
-        for keys, owners in self.columns():
-            hits = [i for i, key in enumerate(keys) if key and test(key)]
-            found.update(hits if owners is None else (owners[i] for i in hits))
-        return sorted(found)
-
     def equal(self, key: str) -> list[int]:
         """Indexes of the records with ``key`` among their keys (list.index runs in C)."""
         found: set[int] = set()
@@ -192,15 +210,11 @@ class Index:
         return sorted(found)
 
     def resolve(self, query: str, strict: bool = False) -> Match:
-        """The record ``query`` names; ``strict`` (for citing) accepts only an exact
-        id, name or alias, up to case and punctuation."""
-        match = self._resolve(query)
-        if strict and match.how in ("prefix", "fuzzy"):
-            raise NotFound(query, f"no model is named '{shown(query)}'; did you mean {match.record.name} "
-                                  f"({match.record.id})? Cite it by that name", [match.record])
-        return match
+        """The record ``query`` names; with ``strict``, a typo is refused with a suggestion.
 
-    def _resolve(self, query: str) -> Match:
+        Raises :class:`BadName` (not a name), :class:`Ambiguous` (several records),
+        :class:`GeneralModel` (a backbone with no record) or :class:`NotFound`.
+        """
         text = query.strip()
         if not text:
             raise BadName(query, "empty model name: give a name, alias or id (try 'sllm search TEXT')")
@@ -215,24 +229,59 @@ class Index:
         hit = self._exact(query, key)
         if hit:
             return hit
-        stripped = _SIZE_SUFFIX.sub("", key)
+        stripped = without_size(text)
         if stripped and stripped != key:
             hit = self._exact(query, stripped, how="size")
             if hit:
                 return hit
-        hit = self._prefix(key)
+        hit = self._registry(query, key, stripped)
         if hit:
             return hit
-        return self._fuzzy(query, key)
+        typo = self._typo(query, key, stripped)
+        if typo is None:
+            suggestions = self._suggestions(key)
+            raise NotFound(query, _not_found(query, suggestions), suggestions)
+        if strict:
+            r = typo.record
+            raise NotFound(
+                query,
+                f"no model is named exactly '{shown(query)}'; did you mean {r.name} ({r.id})? "
+                f"give its exact name, alias or id",
+                [r],
+            )
+        return typo
 
-    def _prefix(self, key: str) -> Match | None:
-        """``medllama`` for "MedLlama Fixture": accepted only when one model starts so."""
-        if len(key) < 4:
-            return None
-        found = self.where(lambda k: k.startswith(key))
-        if len(found) == 1:
-            return Match(self.records[found[0]], "prefix")
+    def _registry(self, query: str, key: str, stripped: str) -> Match | None:
+        """What the backbone registry says ``key`` is: a released checkpoint of a catalog
+        record (CodeGen-2B-mono, listed as CodeGen-mono 2B: the record), or a general
+        model with no record, which raises :class:`GeneralModel`."""
+        from .backbones import load
+
+        registry = load()
+        for k in dict.fromkeys(k for k in (key, stripped) if k):
+            name = registry.canonical(k)
+            if name is None:
+                continue
+            owners = self._records_of(registry, name)
+            if len(owners) == 1:
+                return Match(self.records[owners[0]], "size")
+            if owners:
+                raise Ambiguous(query, f"'{shown(query)}' names {len(owners)} different models; give one of "
+                                       f"their ids", [self.records[i] for i in owners])
+            general = General(name=name, family=name.lower())
+            raise GeneralModel(query, general, built_on(self.records, general.family, self))
         return None
+
+    def _records_of(self, registry, name: str) -> list[int]:
+        """The catalog records a registry entry is, by a spelling, maybe with a size (Galactica-30B)."""
+        entry = registry.entries[name]
+        found: set[int] = set()
+        for spelling in (entry.name, *entry.aliases):
+            found.update(self.equal(normalize(spelling)))
+            stripped = without_size(spelling)
+            if stripped:
+                found.update(self.equal(stripped))
+        return sorted(found)
 
     def _exact(self, query: str, key: str, how: str = "name") -> Match | None:
         unique = self.equal(key)
@@ -249,13 +298,47 @@ class Index:
             how = "alias"
         return Match(record, how)
 
-    def _fuzzy(self, query: str, key: str) -> Match:
+    def _typo(self, query: str, key: str, stripped: str) -> Match | None:
+        """The one record a small typo of ``key`` (or of ``stripped``) names; ties are reported."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        choices = self.choices()
+        close: dict[str, int] = {}
+        for wanted in dict.fromkeys(w for w in (key, stripped) if w):
+            budget = typo_budget(wanted)
+            if not budget:
+                continue
+            for choice, distance, _ in process.extract(
+                wanted, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
+            ):
+                if is_typo(wanted, choice):
+                    close[choice] = min(distance, close.get(choice, distance))
+        if not close:
+            return None
+        best: dict[int, int] = {}
+        for keys, owners in self.columns():
+            for i, k in enumerate(keys):
+                if k in close:
+                    at = i if owners is None else owners[i]
+                    best[at] = min(best.get(at, close[k]), close[k])
+        top = min(best.values())
+        tied = sorted(i for i, d in best.items() if d == top)
+        if len(tied) > 1:
+            raise Ambiguous(
+                query,
+                f"'{shown(query)}' is equally close to {len(tied)} models; give one of their ids",
+                [self.records[i] for i in tied],
+            )
+        return Match(self.records[tied[0]], "fuzzy", 100.0 * (1 - top / max(len(key), 1)))
+
+    def _suggestions(self, key: str) -> list[Record]:
+        """Up to five records whose keys look like ``key`` (prefixes included), best first."""
         from rapidfuzz import fuzz, process
 
-        choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
+        choices = self.choices()
         scored = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST)
         score_of = {choice: score for choice, score, _ in scored}
-        # One entry per record, best score first.
         best: dict[int, float] = {}
         for keys, owners in self.columns():
             for i, k in enumerate(keys):
@@ -263,40 +346,114 @@ class Index:
                     at = i if owners is None else owners[i]
                     best[at] = max(best.get(at, 0.0), score_of[k])
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.records[kv[0]].name))
-        if not ranked or ranked[0][1] < ACCEPT:
-            suggestions = [self.records[i] for i, _ in ranked[:5]]
-            hint = ", ".join(r.name for r in suggestions)
-            message = f"no model matches '{shown(query)}'" + (f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'")
-            raise NotFound(query, message, suggestions)
-        top = ranked[0][1]
-        tied = [i for i, s in ranked if s == top]
-        if len(tied) > 1:
-            raise Ambiguous(
-                query,
-                f"'{shown(query)}' is equally close to {len(tied)} models; give one of their ids",
-                [self.records[i] for i in tied],
-            )
-        return Match(self.records[ranked[0][0]], "fuzzy", top)
+        return [self.records[i] for i, _ in ranked[:5]]
+
+    def choices(self) -> list[str]:
+        """Every distinct normalized key, for rapidfuzz to scan."""
+        if self._choices is None:
+            self._choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
+        return self._choices
 
 
-def search(records: Sequence[Record], text: str, limit: int = 20) -> list[tuple[Record, float]]:
-    """Rank records by how well ``text`` matches their names, aliases, titles, backbones."""
-    from rapidfuzz import fuzz, utils
+def _not_found(query: str, suggestions: Sequence[Record]) -> str:
+    hint = ", ".join(f"{r.name} ({r.id})" for r in suggestions)
+    return f"no model matches '{shown(query)}'" + (
+        f"; did you mean: {hint}?" if hint else "; try 'sllm search TEXT'"
+    )
 
-    query = utils.default_process(text)
-    if not query:
-        return []
-    out = []
+
+# --- typos ---------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+")
+
+
+def typo_budget(key: str) -> int:
+    """Edits a typo of ``key`` may make: none under 4 characters, one up to 9, then two."""
+    n = len(key)
+    return 0 if n < 4 else 1 if n < 10 else 2
+
+
+def is_typo(query: str, key: str) -> bool:
+    """Whether normalized ``query``, already within the edit budget of ``key``, may be a typo of it.
+
+    The beginning of a longer name is a different, shorter name (``bloom`` is
+    not BloombergGPT, ``esm`` not ESM-2); and numbers name versions and sizes,
+    so a typo keeps every digit (``esm1`` is not ESM-2, ``llama3`` not LLaMA-2).
+    """
+    if key != query and key.startswith(query):
+        return False
+    return _DIGITS.findall(query) == _DIGITS.findall(key)
+
+
+# --- general models ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class General:
+    """A general model the catalog knows only as what its records are built on (a registry entry)."""
+
+    name: str    # the backbone registry's name: "LLaMA"
+    family: str  # the --backbone value that lists the models built on it: "llama"
+
+
+def built_on(records: Sequence[Record], family: str, index: "Index | None" = None) -> int:
+    """How many records ``sllm list --backbone family`` lists: the same filter, asked once
+    per distinct list of backbones (few, even in a catalog of 100,000 records)."""
+    from collections import Counter
+
+    from .backbones import load
+    from .lineage import Lineage
+    from .query import build
+
+    query = build(backbone=[family])
+    groups: Counter = Counter()
+    first: dict[tuple, Record] = {}
     for r in records:
-        names = [r.name, r.id, *r.aliases]
-        name_score = max(fuzz.WRatio(query, utils.default_process(n)) for n in names)
-        if any(normalize(n) == normalize(text) for n in names):
-            name_score = 100.0
-        other = [r.title or "", *r.backbones]
-        other_score = max((fuzz.partial_ratio(query, utils.default_process(o)) for o in other if o), default=0.0)
-        # Titles are long: a partial hit in one is weaker evidence than a name hit.
-        score = max(name_score, other_score * 0.9)
-        if score >= SUGGEST:
-            out.append((r, round(score, 1)))
-    out.sort(key=lambda pair: (-pair[1], pair[0].name.casefold()))
-    return out[:limit]
+        key = tuple(r.backbones)
+        if key:
+            groups[key] += 1
+            first.setdefault(key, r)
+    # Lineage passes through records that a backbone, or a registry entry, names
+    # (a model built on ProtBert, whose registry parent is the ProtTrans record).
+    registry = load()
+    spellings = {b for key in groups for b in key}
+    for entry in registry.entries.values():
+        spellings.update(x for x in (entry.name, *entry.aliases, entry.parent, entry.family) if x)
+    lineage = Lineage(_named(records, set(normalize_many(sorted(spellings))), index))
+    return sum(n for key, n in groups.items() if query.test(first[key], lineage)[0])
+
+
+def _named(records: Sequence[Record], keys: set[str], index: "Index | None") -> list[Record]:
+    """The records some backbone names (BioMistral, for a model built on it): what lineage follows."""
+    if index is None:
+        return [r for r in records if any(normalize(n) in keys for n in (r.name, *r.aliases))]
+    found: set[int] = set()
+    for column, owners in (index.columns()[0], index.columns()[2]):
+        found.update(i if owners is None else owners[i] for i, k in enumerate(column) if k in keys)
+    return [records[i] for i in sorted(found)]
+
+
+def general_models(records: Sequence[Record]) -> dict[str, General]:
+    """The general models the catalog knows, keyed by every normalized spelling.
+
+    They are the entries of the backbone registry (LLaMA, BLOOM, BERT ...) that
+    are not catalog records themselves, by name or alias, with or without a
+    trailing size.
+    """
+    from .backbones import load
+
+    registry = load()
+    index = Index.build(records)
+    out: dict[str, General] = {}
+    for name, entry in registry.entries.items():
+        if index._records_of(registry, name):
+            continue
+        general = General(name=name, family=name.lower())
+        for spelling in (entry.name, *entry.aliases):
+            out.setdefault(normalize(spelling), general)
+    return out
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
