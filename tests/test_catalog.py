@@ -50,8 +50,8 @@ def test_all_upstream_entries_with_list_fields_unchanged(importer, by_id):
     assert len(listed) == 296
     for entry in listed:
         record = by_id[entry["id"]]
+        # An overlay may correct what the list says, but only with its reason in notes.
         for field in ("name", "title", "venue", "year", "paper", "arxiv", "github", "models", "section", "subsection"):
-            # a curator may correct what the list says, but only with the reason beside it
             if field not in record.notes:
                 assert getattr(record, field) == entry[field], (entry["id"], field)
         if entry["doi"]:

@@ -7,7 +7,6 @@ import os
 
 import latexcodec  # noqa: F401
 import pytest
-from conftest import MINI
 from pybtex.database import parse_string
 
 
@@ -127,22 +126,6 @@ def test_output_refuses_non_utf8(mini, tmp_path):
     result = mini("cite", "medllama-fixture", "-o", str(bib))
     assert result.exit_code == 1 and "UTF-8" in result.stderr
     assert bib.read_bytes() == b"@misc{x, title={\xff\xfe}}\n"
-
-
-def test_interrupted_write_leaves_old_file(mini, tmp_path, monkeypatch):
-    import sllm.cite as citing
-
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{keep, title={Keep}, year=2000}\n")
-
-    def boom(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(citing.os, "replace", boom)
-    with pytest.raises(KeyboardInterrupt):
-        citing.merge_into(bib, [next(r for r in __import__("sllm.catalog", fromlist=["load"]).load([MINI], bundled=False).records if r.id == "medllama-fixture").citation])
-    assert bib.read_text() == "@misc{keep, title={Keep}, year=2000}\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"]  # no temporary file left
 
 
 def test_output_keeps_file_mode(mini, tmp_path):

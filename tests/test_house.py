@@ -161,3 +161,26 @@ def test_library_errors_are_the_documented_ones():
         sllm.lookup(catalog, "medllama", strict=True)
     with pytest.raises(sllm.QueryError):
         sllm.select(catalog.records, domain="astrology")
+
+
+@pytest.mark.parametrize("words, cword, expected", [
+    ("sllm list --format js", "3", {"json", "jsonl"}),
+    ("sllm list --sort y", "3", {"year"}),
+    ("sllm taxonomy 2.", "2", {"2.A", "2.B", "2.C", "2.D"}),
+    ("sllm list --access open-", "3", {"open-restricted", "open-noncommercial"}),
+    ("sllm cite biomistral --format bib", "4", {"bibtex"}),
+])
+def test_shell_completion_of_choices(words, cword, expected):
+    result = run_sllm(env={"_SLLM_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword})
+    assert expected <= set(result.stdout.split()), result.stdout
+
+
+def test_the_evidence_filter_and_citekeys_format(mini):
+    """Added as one FILTERS entry and one exporter: the options, help and docs follow."""
+    ids = [r["id"] for r in json.loads(mini("list", "--evidence", "primary", "--json").stdout)]
+    assert ids and "protolm" not in ids  # ProtoLM's citation is unconfirmed in the fixture
+    assert mini("list", "--evidence", "unconfirmed", "--format", "ids").stdout.split() == ["protolm"]
+    keys = mini("cite", "testbert-med", "medllama-fixture", "--format", "citekeys").stdout
+    assert keys == "\\cite{muller2020testbert,roe2023medllama}\n"
+    bad = mini("list", "--evidence", "primry")
+    assert bad.exit_code == 2 and "did you mean 'primary'" in bad.stderr

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
 import sys
 import time
 
-import pytest
-from conftest import MINI, REPO, run_sllm, sllm_exe
+from conftest import MINI, REPO, on_a_terminal, run_sllm, sllm_exe
 
 import sllm
 
@@ -67,24 +65,7 @@ def test_no_color_and_pipes_are_plain():
 
 def _on_a_terminal(env: dict, *args: str) -> str:
     """The list table (or another command) as a real pseudo-terminal shows it."""
-    pty = pytest.importorskip("pty")
-    cmd = [*sllm_exe(), *(args or ("list",)), "--catalog", str(MINI), "--no-bundled"]
-    pid, fd = pty.fork()
-    if pid == 0:  # child
-        os.environ.pop("NO_COLOR", None)
-        os.environ.update({"COLUMNS": "100", "TERM": "xterm", **env})
-        os.execvp(cmd[0], cmd)
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    return b"".join(chunks).decode()
+    return on_a_terminal(*(args or ("list",)), "--catalog", str(MINI), "--no-bundled", env=env)
 
 
 def test_no_color_on_a_terminal():

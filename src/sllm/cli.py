@@ -64,13 +64,17 @@ def command(name: Optional[str] = None) -> Callable:
     def register(func: Callable) -> Callable:
         @functools.wraps(func)
         def guarded(*args, **kwargs):
-            from .output import Closed
+            from .output import Closed, Unwritable
 
             try:
                 return func(*args, **kwargs)
             except Failed as exc:
                 report(exc)
                 raise typer.Exit(exc.code) from None
+            except Unwritable as exc:
+                report(Failed(str(exc), 1))
+                _quiet_stdout()
+                raise typer.Exit(1) from None
             except Closed:
                 _quiet_stdout()
                 raise typer.Exit(0) from None
@@ -305,7 +309,7 @@ def show(
     if out.fmt == "table":
         from .render import record_text
 
-        out.write(record_text(record, out.width, styled=out.colour, verbose=out.verbose), human=not out.colour)
+        out.write(record_text(record, out.width, styled=out.colour, verbose=out.verbose), styled=out.colour)
     elif out.fmt == "json":
         from .render import to_json_one
 
@@ -344,12 +348,12 @@ def cite(
     if output is None:
         out.records(records)
         return
-    from . import cite as citing
+    from .bibfile import CiteError, merge_into
 
     out.citation_warnings(records)
     try:
-        result = citing.merge_into(output, [r.citation for r in records if r.citation])
-    except citing.CiteError as exc:
+        result = merge_into(output, [r.citation for r in records if r.citation], notify=out.note)
+    except CiteError as exc:
         fail(str(exc), code=1)
     for key, why in result.skipped:
         out.note(f"skipped {key}: {why}")
@@ -376,7 +380,7 @@ def compare(
     rows = commands.comparison(records)
     columns = (Column("", ratio=1, style="1"), *(Column(r.name, ratio=2, style="1;36") for r in records))
     cells = [(label, *values) for label, values in rows]
-    out.write(render(columns, cells, out.width, styled=out.colour, rule=out.terminal), human=not out.colour)
+    out.write(render(columns, cells, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 
 @command()
@@ -412,7 +416,7 @@ def search(
     columns = (Column("Score"), Column("Name", ratio=2, style="1;36"), Column("Id", ratio=2),
                Column("Title", ratio=4))
     rows = [(f"{s:.0f}", r.name, r.id, r.title or "") for r, s in hits]
-    out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), human=not out.colour)
+    out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 
 @command()
@@ -435,7 +439,7 @@ def validate(
         out.json(report.as_data())
     else:
         for problem in report.problems:
-            out.write(f"{problem}\n", human=True)
+            out.write(f"{problem}\n")
         for line in report.summary():
             out.note(line)
     if not report.ok:
@@ -476,7 +480,7 @@ def check(
     if out.fmt == "json":
         out.json(report.as_data())
     else:
-        out.write(bibcheck.human(report), human=True)
+        out.write(bibcheck.human(report))
     out.note(report.summary())
     if fix:
         out.note(f"wrote the corrected copy to {output}")
@@ -666,20 +670,32 @@ def main(argv: list[str] | None = None) -> int:
             rv = runner(args=args, prog_name="sllm", standalone_mode=False)
         finally:
             try:
-                sys.stdout.flush()
+                if sys.stdout is not None:
+                    sys.stdout.flush()
             except BrokenPipeError:
                 raise Closed() from None
             except (ValueError, OSError):
-                pass
+                _quiet_stdout()
     except (Closed, BrokenPipeError):
         _quiet_stdout()
         return 0
+    except OSError as exc:  # the framework's own output (--help) refused: disk full, ...
+        _quiet_stdout()
+        _stderr(f"sllm: error: cannot write the output: {exc.strerror or exc}\n")
+        return 1
     except Failed as exc:
         report(exc)
         return exc.code
     except KeyboardInterrupt:
         _stderr("\n")
         return 130
+    except SystemExit as exc:
+        # rich and the framework exit 1 when their output (--help) meets a closed pipe,
+        # after pointing stdout at /dev/null: a reader that went away is not a failure.
+        if exc.code == 1 and (type(sys.stdout).__name__ == "PacifyFlushWrapper" or _stdout_is_devnull()):
+            _quiet_stdout()
+            return 0
+        raise exc
     except Exception as exc:  # the framework's own exits and usage errors, recognised by shape
         name = type(exc).__name__
         if name == "Abort":
@@ -699,6 +715,14 @@ def main(argv: list[str] | None = None) -> int:
             return int(exc.exit_code)
         raise
     return rv if isinstance(rv, int) else 0
+
+
+def _stdout_is_devnull() -> bool:
+    try:
+        here, null = os.fstat(1), os.stat(os.devnull)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (null.st_dev, null.st_ino)
 
 
 def _quiet_stdout() -> None:

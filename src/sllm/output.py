@@ -31,6 +31,18 @@ class Closed(Exception):
     """stdout went away (``| head``): stop writing and exit 0."""
 
 
+class Unwritable(Exception):
+    """stdout refused the data (disk full, file too large): one line, exit 1."""
+
+
+def _refused(exc: OSError) -> Unwritable:
+    import errno
+
+    if exc.errno == errno.EPIPE:
+        raise Closed() from None
+    return Unwritable(f"cannot write the output: {exc.strerror or exc}; it is incomplete")
+
+
 @dataclass
 class Output:
     fmt: str = "table"
@@ -76,16 +88,21 @@ class Output:
 
     # --- writing ------------------------------------------------------------------
 
-    def write(self, text: str, human: bool = False) -> None:
-        """Data to stdout; text for people is cleaned of control characters first."""
-        if human:
+    def write(self, text: str, styled: bool = False) -> None:
+        """Text to stdout, without control characters: catalog text must not drive the
+        terminal. ``styled`` text carries our own colours; its producer cleaned the rest."""
+        if not styled:
             text = clean(text)
+        if sys.stdout is None:  # started with stdout closed (>&-)
+            _stderr("sllm: error: standard output is closed: nothing was written\n")
+            raise SystemExit(1)
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
         except BrokenPipeError:
             raise Closed() from None
         except UnicodeEncodeError:
+            # a terminal or locale that cannot show some letters gets '?' for them
             stream = sys.stdout
             data = text.encode(getattr(stream, "encoding", None) or "ascii", "replace")
             try:
@@ -94,6 +111,10 @@ class Output:
                 stream.buffer.flush()
             except BrokenPipeError:
                 raise Closed() from None
+            except OSError as exc:
+                raise _refused(exc) from None
+        except OSError as exc:
+            raise _refused(exc) from None
 
     def note(self, message: str) -> None:
         _stderr(f"sllm: {clean(message)}\n")
@@ -127,7 +148,7 @@ class Output:
         if fmt.human and not records:
             return
         # the grid cleans its cells itself, so its own colours survive
-        self.write(render(self.fmt, records, self.options()), human=fmt.human and not self.colour)
+        self.write(render(self.fmt, records, self.options()), styled=fmt.human and self.colour)
         if fmt.human:
             self.count(len(records), total if total is not None else len(records))
 
@@ -161,7 +182,7 @@ class Output:
                           color_system="auto" if self.colour else None, force_terminal=self.colour,
                           highlight=False, emoji=False, soft_wrap=False)
         console.print(renderable)
-        self.write(buffer.getvalue(), human=not self.colour)
+        self.write(buffer.getvalue(), styled=self.colour)
 
 
 def _stderr(text: str) -> None:

@@ -22,6 +22,7 @@ from .sizes import SizeError, parse_size, same_label
 from .vocab import (
     ACCESS,
     DOMAINS,
+    EVIDENCE,
     KINDS,
     MODALITIES,
     TYPES,
@@ -143,18 +144,19 @@ def _language(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(resolve_language(v) for v in values)
 
 
-def _access(values: tuple[str, ...]) -> frozenset[str]:
-    out = set()
-    for v in values:
-        key = v.strip().casefold()
-        if key not in ACCESS:
-            import difflib
+def _choice(what: str, value: str, valid: Sequence[str]) -> str:
+    key = value.strip().casefold()
+    if key not in valid:
+        import difflib
 
-            close = difflib.get_close_matches(key, ACCESS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise QueryError(f"unknown access '{shown(v)}': {hint}valid: {', '.join(ACCESS)}")
-        out.add(key)
-    return frozenset(out)
+        close = difflib.get_close_matches(key, valid, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise QueryError(f"unknown {what} '{shown(value)}': {hint}valid: {', '.join(valid)}")
+    return key
+
+
+def _access(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_choice("access", v, ACCESS) for v in values)
 
 
 def _backbone_test(r: Record, wanted: tuple[tuple[str, ...], ...], lineage: Any) -> Optional[bool]:
@@ -201,6 +203,10 @@ FILTERS: tuple[Filter, ...] = (
     Filter("license", ("--license",), "Licence of the weights, e.g. apache-2.0, mit, llama2.",
            _license, lambda r, v: None if r.license is None else r.license.casefold() in v, many=True,
            metavar="LICENSE", needs="a known licence"),
+    Filter("evidence", ("--evidence",), "How the citation was checked: primary, corroborated or unconfirmed.",
+           lambda vs: frozenset(_choice("evidence", v, EVIDENCE) for v in vs),
+           lambda r, v: None if r.citation is None else r.citation.evidence in v, many=True, metavar="LEVEL",
+           choices=lambda: EVIDENCE, needs="a citation"),
     Filter("language", ("--language", "-l"), "Natural language, ISO 639-1 or its name: zh, chinese, en.",
            _language, lambda r, v: None if not r.languages else not v.isdisjoint(r.languages), many=True,
            metavar="LANG", needs="known languages"),

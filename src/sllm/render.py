@@ -188,6 +188,12 @@ def to_bibtex(records: Sequence[Record], options: Options = Options()) -> str:
     return bibtex([r.citation for r in records if r.citation])
 
 
+@exporter("citekeys", "one \\cite{...} command with the models' citation keys", citations=True)
+def to_citekeys(records: Sequence[Record], options: Options = Options()) -> str:
+    keys = [r.citation.key for r in records if r.citation]
+    return f"\\cite{{{','.join(keys)}}}\n" if keys else ""
+
+
 @exporter("text", "formatted references, plain text", citations=True)
 def to_text(records: Sequence[Record], options: Options = Options()) -> str:
     from .cite import references
