@@ -272,7 +272,9 @@ def test_quiet_gives_one_summary_line(cli):
     assert len(loud.stderr.splitlines()) > 50
     lines = quiet.stderr.splitlines()
     assert len(lines) == 1 and "not confirmed in a primary source" in lines[0] and "without --quiet" in lines[0]
-    assert "4 other warnings" in lines[0]  # what ASCII BibTeX had to leave out is counted too
+    # what ASCII BibTeX had to leave out is counted too
+    others = [w for w in loud.stderr.splitlines() if "citation of" not in w and "has no citation" not in w]
+    assert others and f"{len(others)} other warning" in lines[0]
 
 
 @pytest.mark.parametrize("args", [["--prefer", "newest"], ["--encoding", "latin-1"], ["--format", "endnote"]])

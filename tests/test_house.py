@@ -132,9 +132,9 @@ def test_a_bare_sllm_prints_help_and_no_empty_error():
 def test_filters_say_what_they_left_out(cli):
     result = cli("list", "--domain", "medicine", "--min-size", "7B", "--json")
     assert result.exit_code == 0
-    assert "without a parameter count left out by --min-size" in result.stderr
+    assert "without a known size left out by --min-size" in result.stderr
     weights = cli("list", "--closed-weights", "--json")
-    assert "left out by --open-weights" in weights.stderr or "without known weights" in weights.stderr
+    assert "without known weights left out by --closed-weights" in weights.stderr
 
 
 def test_a_mixture_of_experts_label_is_a_size(cli):

@@ -25,7 +25,7 @@ RADIOLOGY_REPORTS = {
 CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d"}
 DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
-    "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone",
+    "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
 }
 SINGLE_CELL = {"scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellplm", "scmulan"}
 CHINESE_LEGAL = {
@@ -49,7 +49,7 @@ CODE_COMPLETION = {
     "deepseek-coder", "codegeex", "polycoder", "qwen2.5-coder", "codegemma", "granite-code",
 }
 MATH_WORD_PROBLEMS = {"mwp-bert", "gsm8k-gpt", "bert-td", "deductreasoner", "genbert"}
-GEOMETRY = {"inter-gps", "geoformer", "sca-gps", "g-llava", "unimath-flan-t5"}
+GEOMETRY = {"alphageometry", "inter-gps", "geoformer", "sca-gps", "g-llava", "unimath-flan-t5"}
 ASTRONOMY = {"astrollama", "astrobert", "astrollama-chat", "astro-hep-bert"}
 HISTOPATHOLOGY = {"quiltnet", "mi-zero", "plip", "cite"}
 FINANCIAL_SENTIMENT = {"finbert-araci", "instruct-fingpt", "fingpt", "finbert-yang"}

@@ -305,7 +305,7 @@ def list_(
         listing = commands.list_models(catalog.records, query, sort, reverse, limit)
     except QueryError as exc:
         fail(str(exc))
-    for line in unknown_note(listing.unknown):
+    for line in unknown_note(listing.unknown, query):
         out.note(line)
     out.records(listing.records, total=listing.total,
                 empty="no models match these filters" if not listing.total else "")

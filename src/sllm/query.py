@@ -116,6 +116,8 @@ def _sizes_test(wanted: tuple[tuple[str, Optional[int]], ...]) -> Callable[[Size
                 return True
             if count is not None and _count(s) == count:
                 return True
+        if all(count is None for _, count in wanted):
+            return False  # labels alone (8x7B) decide it
         return None if _count(s) is None else False
     return test
 
@@ -177,13 +179,13 @@ FILTERS: tuple[Filter, ...] = (
            lineage=True),
     Filter("size", ("--size",), "A released size: 7B, 110M, Base, 8x7B.",
            _parse_sizes, lambda s, v: _sizes_test(v)(s), many=True, metavar="SIZE",
-           needs="a parameter count", per_size=True),
+           needs="a known size", per_size=True),
     Filter("min_size", ("--min-size",), "Has a released size of at least this (1B, 500M).",
            _size, lambda s, v: None if _count(s) is None else _count(s) >= v, metavar="SIZE",
-           needs="a parameter count", per_size=True),
+           needs="a known size", per_size=True),
     Filter("max_size", ("--max-size",), "Has a released size of at most this.",
            _size, lambda s, v: None if _count(s) is None else _count(s) <= v, metavar="SIZE",
-           needs="a parameter count", per_size=True),
+           needs="a known size", per_size=True),
     Filter("year", ("--year",), "Year of the first public version (repeatable).",
            lambda vs: frozenset(_year(v) for v in vs), _year_test(lambda y, v: y in v), many=True, kind=int,
            metavar="YEAR", needs="a year"),
@@ -351,12 +353,13 @@ def choose(records: Iterable[Record], query: Query) -> Selection:
     return Selection(chosen, unknown)
 
 
-def unknown_note(unknown: dict[str, int]) -> list[str]:
-    """One line per filter that could not decide some records."""
+def unknown_note(unknown: dict[str, int], query: Query = Query()) -> list[str]:
+    """One line per filter that could not decide some records, named by the flag given."""
     out = []
     for name, count in unknown.items():
         f = BY_NAME[name]
-        flag = f.flags[0].split("/")[0]
+        on, _, off = f.flags[0].partition("/")
+        flag = off if off and query[name] is False else on
         out.append(f"{count} record{'s' if count != 1 else ''} without {f.needs} left out by {flag}")
     return out
 
