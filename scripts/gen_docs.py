@@ -57,10 +57,17 @@ def commands() -> list[tuple[str, str]]:
 def blocks() -> dict[str, str]:
     table = ["| command | what it does |", "| --- | --- |"]
     table += [f"| `sllm {name}` | {doc} |" for name, doc in commands()]
-    out = {"commands": "\n".join(table) + "\n", "filters": filters(), "formats": formats()}
+    out = {"commands": "\n".join(table) + "\n", "filters": filters(), "formats": formats(), "status": status()}
     for name, line in EXAMPLES.items():
         out[name] = f"```text\n$ sllm {line}\n{sllm(*line.split())}```\n"
     return out
+
+
+def status() -> str:
+    result = subprocess.run([sys.executable, "-m", "sllm", "validate"], capture_output=True, text=True, env=ENV,
+                            cwd=ROOT, timeout=300)
+    lines = [line.removeprefix("sllm: ") for line in result.stderr.splitlines() if line.startswith("sllm: ")]
+    return "```text\n$ sllm validate\n" + "\n".join(lines) + "\n```\n"
 
 
 def formats() -> str:

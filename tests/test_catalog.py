@@ -171,3 +171,29 @@ def test_medicine_bibliography_is_clean(cli):
     n = len(json.loads(cli("list", "--domain", "medicine", "--json").stdout))
     assert len(data.entries) == n
     list(Style().format_entries(data.entries.values()))  # raises FieldIsMissing
+
+
+def test_validate_reports_targets_and_strict_fails_on_unmet_ones(tmp_path, cli):
+    import json as _json
+
+    good = {"id": "x", "name": "X", "domains": ["law"], "modalities": ["language"], "access": "open",
+            "license": "mit", "languages": ["en"], "backbones": [], "notes": {"backbones": "trained from scratch"},
+            "sizes": [{"label": "1B", "parameters": 1_100_000_000}],
+            "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024,
+                         "evidence": "primary", "verified": True},
+            "sources": [{"url": "https://example.org/x", "facts": ["citation"]}]}
+    weak = {**good, "id": "y", "name": "Y", "access": None, "languages": [],
+            "citation": {**good["citation"], "key": "y2024", "title": "Y", "evidence": "unconfirmed", "verified": False}}
+    f = tmp_path / "c.json"
+    f.write_text(_json.dumps([good]))
+    ok = cli("validate", str(f), "--strict")
+    assert ok.exit_code == 0, ok.stdout + ok.stderr
+    assert "target: models with access known: 1 of 1 (100.0%" in ok.stderr
+    f.write_text(_json.dumps([good, weak]))
+    relaxed = cli("validate", str(f))
+    assert relaxed.exit_code == 0 and "NOT MET" in relaxed.stderr
+    assert cli("validate", str(f), "--strict").exit_code == 1
+    data = _json.loads(cli("validate", str(f), "--json").stdout)
+    by_name = {t["name"]: t for t in data["targets"]}
+    assert by_name["records with languages"] == {"name": "records with languages", "count": 1, "total": 2,
+                                                 "floor": 1.0, "met": False}

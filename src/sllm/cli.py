@@ -448,6 +448,7 @@ def validate(
     out,
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", show_default=False,
                      help="Catalog files or folders (default: the bundled catalog).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Also fail on inconsistencies and unmet targets.")] = False,
 ) -> None:
     """Check catalog files: schema, ids, vocabulary, links, sizes, citations, targets."""
     from . import validate as checks
@@ -463,9 +464,11 @@ def validate(
     else:
         for problem in report.problems:
             out.write(f"{problem}\n")
+        for finding in report.inconsistencies:
+            out.write(f"{finding} (inconsistent)\n")
         for line in report.summary():
             out.note(line)
-    if not report.ok:
+    if not report.ok or (strict and (report.inconsistencies or not all(t.met for t in report.targets))):
         raise typer.Exit(1)
 
 
