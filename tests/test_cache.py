@@ -74,7 +74,7 @@ def first_name(path) -> str:
 def test_an_unchanged_file_is_validated_once(mine, folder, settled, validations):
     assert names(mine) == names(mine) == names(mine)
     assert len(validations) == 1
-    assert list(folder.glob("*.pickle"))
+    assert list(folder.glob("*.pack"))
 
 
 def test_records_from_the_cache_equal_validated_ones(mine, folder, settled, monkeypatch):
@@ -107,20 +107,20 @@ def test_a_file_written_moments_ago_is_not_cached(mine, folder, validations):
     names(mine)
     names(mine)
     assert len(validations) == 2
-    assert not list(folder.glob("*.pickle"))
+    assert not list(folder.glob("*.pack"))
 
 
 def test_a_corrupt_entry_is_a_miss(mine, folder, settled, validations):
     expected = names(mine)
-    for entry in folder.glob("*.pickle"):
-        entry.write_bytes(b"\x80\x05not a pickle at all")
+    for entry in folder.glob("*.pack"):
+        entry.write_bytes(b"sllm-pack\nnot a pack at all")
     assert names(mine) == expected
     assert len(validations) == 2
 
 
 def test_other_record_types_are_a_miss(mine, folder, settled, validations, monkeypatch):
     names(mine)
-    monkeypatch.setattr(cache, "_types", lambda: ("another sllm",))
+    monkeypatch.setattr(cache, "_runtime", lambda: ("another sllm",))
     names(mine)
     assert len(validations) == 2
 
@@ -146,7 +146,7 @@ def test_a_bad_file_is_never_cached(tmp_path, folder, settled):
     for _ in range(2):
         with pytest.raises(CatalogError, match="astrology"):
             load([bad], bundled=False, use_env=False)
-    assert not list(folder.glob("*.pickle"))
+    assert not list(folder.glob("*.pack"))
 
 
 def test_the_cli_sees_an_edit_between_runs(cli, mine, folder, settled):

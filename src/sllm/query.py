@@ -168,6 +168,9 @@ def build(
 def select(records: Iterable[Record], query: Query) -> list[Record]:
     if query.is_empty():
         return list(records)
+    where = getattr(records, "where", None)  # a loaded catalog filters without building every record
+    if where is not None:
+        return where(query.matches)
     return [r for r in records if query.matches(r)]
 
 

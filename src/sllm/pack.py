@@ -1,0 +1,316 @@
+"""Validated records in a form whose loading costs what a run reads, not what the file holds.
+
+A pack is made from records that pydantic has validated. It holds each record as
+plain tuples and lists (one ``marshal`` blob per record), a column per field that
+filters and sorts read (domains, year, sizes, ...), and the normalized names that
+name resolution scans. Opening a pack reads a small header; a column is decoded
+the first time something asks for it; a record is built only when a command uses
+it. Filtering 100,000 records thus builds the few thousand it prints.
+
+``marshal`` is used for plain data only (str, int, bool, None, lists, tuples,
+dicts): unlike pickle, loading it never calls a constructor or runs code, so a
+pack cannot carry code whatever its bytes are. Which class a tuple becomes is
+decided here, from the ``plan``, never by the data.
+
+Everything is derived from ``records.py`` generically: the plan iterates each
+dataclass's fields and their type hints, so a field added there is carried, and
+becomes a column when its type is flat, with no change here. ``code_key`` is a
+checksum of the sources whose meaning a pack depends on (``records.py``,
+``vocab.py``, ``resolve.py``, this module); a pack made under another key is
+stale.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Sequence
+
+MAGIC = b"sllm-pack\n"
+#: marshal's format 4 is read alike by every Python since 3.4, on any byte order.
+_MARSHAL = 4
+_KEYED = ("records.py", "vocab.py", "resolve.py", "pack.py")
+
+
+class PackError(ValueError):
+    """Bytes that are not a pack of this version (stale, truncated, foreign)."""
+
+
+@lru_cache(maxsize=1)
+def code_key() -> int:
+    """A checksum of the code that gives a pack its meaning; a different one makes it stale."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    crc = 0
+    for name in _KEYED:
+        with open(os.path.join(here, name), "rb") as fh:
+            crc = zlib.crc32(fh.read(), crc)
+    return crc
+
+
+# --- the plan: how a record's fields map to plain data, from the type hints ----
+
+def _strip(hint: Any) -> Any:
+    """``Optional[Annotated[X, ...]]`` -> ``X``."""
+    from typing import Annotated, Union, get_args, get_origin
+
+    while True:
+        origin = get_origin(hint)
+        if origin is Annotated:
+            hint = get_args(hint)[0]
+        elif origin is Union:
+            rest = [a for a in get_args(hint) if a is not type(None)]
+            if len(rest) != 1:
+                return hint
+            hint = rest[0]
+        else:
+            return hint
+
+
+def _scalar(hint: Any) -> bool:
+    from typing import Literal, get_origin
+
+    hint = _strip(hint)
+    return hint in (str, int, bool, float) or get_origin(hint) is Literal
+
+
+def plan_of(cls: type) -> tuple:
+    """``(class name, ((field, kind, subplan, column), ...))`` for a records.py dataclass.
+
+    ``kind`` is None for plain data, ``"one"`` for a nested dataclass and ``"many"``
+    for a list of them. ``column`` marks the fields kept as columns: scalars, lists
+    of scalars, and lists of dataclasses made of scalars (sizes) — what filters and
+    sorts read; bulky nested data (citation, sources, notes) stays in the rows.
+    """
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        hint = _strip(hints[f.name])
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        item = _strip(args[0]) if origin is list and args else None
+        if dataclasses.is_dataclass(hint):
+            out.append((f.name, "one", plan_of(hint), False))
+        elif item is not None and dataclasses.is_dataclass(item):
+            sub = plan_of(item)
+            flat = all(_scalar(h) for h in typing.get_type_hints(item).values())
+            out.append((f.name, "many", sub, flat))
+        else:
+            column = _scalar(hint) or (origin is list and item is not None and _scalar(item))
+            out.append((f.name, None, None, column))
+    return (cls.__name__, tuple(out))
+
+
+def _encoder(plan: tuple) -> Callable[[Any], tuple]:
+    from operator import attrgetter
+
+    _, spec = plan
+    names = [name for name, *_ in spec]
+    get = attrgetter(*names)
+    one = len(names) == 1
+    nested = [(i, kind, _encoder(sub)) for i, (_, kind, sub, _) in enumerate(spec) if kind]
+    if not nested:
+        return (lambda obj: (get(obj),)) if one else get
+
+    def encode(obj: Any) -> tuple:
+        values = [get(obj)] if one else list(get(obj))
+        for i, kind, enc in nested:
+            v = values[i]
+            if v is not None:
+                values[i] = enc(v) if kind == "one" else [enc(x) for x in v]
+        return tuple(values)
+
+    return encode
+
+
+def _decoder(plan: tuple) -> Callable[[Sequence], Any]:
+    from . import records
+
+    name, spec = plan
+    cls = getattr(records, name)
+    nested = [(i, kind, _decoder(sub)) for i, (_, kind, sub, _) in enumerate(spec) if kind]
+    if not nested:
+        return lambda values: cls(*values)
+
+    def decode(values: Sequence) -> Any:
+        values = list(values)
+        for i, kind, dec in nested:
+            v = values[i]
+            if v is not None:
+                values[i] = dec(v) if kind == "one" else [dec(x) for x in v]
+        return cls(*values)
+
+    return decode
+
+
+# --- making and opening packs -------------------------------------------------
+
+def build(records: Sequence[Any], key: Any) -> bytes:
+    """The pack of ``records`` (validated ``Record`` objects), stamped with ``key``."""
+    from .records import Record
+    from .resolve import columns_of
+
+    plan = plan_of(Record)
+    encode = _encoder(plan)
+    blobs: list[bytes] = []
+    offsets = [0]
+    size = 0
+    for r in records:
+        blob = marshal.dumps(encode(r), _MARSHAL)
+        blobs.append(blob)
+        size += len(blob)
+        offsets.append(size)
+    rows_end = size
+    columns = {}
+    for i, (name, kind, sub, column) in enumerate(plan[1]):
+        if not column:
+            continue
+        if kind == "many":
+            enc = _encoder(sub)
+            values = [[enc(x) for x in getattr(r, name)] for r in records]
+        else:
+            values = [getattr(r, name) for r in records]
+        blob = marshal.dumps(values, _MARSHAL)
+        columns[name] = (size, len(blob))
+        blobs.append(blob)
+        size += len(blob)
+    names = marshal.dumps(columns_of(records), _MARSHAL)
+    blobs.append(names)
+    header = {
+        "key": key, "code": code_key(), "count": len(records), "plan": plan, "rows": offsets,
+        "rows_end": rows_end, "columns": columns, "names": (size, len(names)), "size": size + len(names),
+    }
+    head = marshal.dumps(header, _MARSHAL)
+    return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *blobs])
+
+
+def key_of(data: bytes | memoryview) -> Any:
+    """The key a pack was stamped with, without decoding the rest; PackError if not a pack."""
+    return Pack(data).key
+
+
+class Pack:
+    """An opened pack: a sequence of records decoded on demand."""
+
+    def __init__(self, data: bytes | memoryview):
+        view = memoryview(data)
+        start = len(MAGIC) + 8
+        if bytes(view[: len(MAGIC)]) != MAGIC:
+            raise PackError("not a pack")
+        try:
+            length = int.from_bytes(view[len(MAGIC): start], "little")
+            header = marshal.loads(view[start: start + length])
+            self.key = header["key"]
+            if header["code"] != code_key():
+                raise PackError("made by other code")
+            self._count: int = header["count"]
+            self._plan = header["plan"]
+            self._offsets: list[int] = header["rows"]
+            self._columns: dict[str, tuple[int, int]] = header["columns"]
+            self._names_at: tuple[int, int] = header["names"]
+            size = header["size"]
+        except PackError:
+            raise
+        except Exception as exc:  # marshal's ValueError/EOFError/TypeError, a missing key
+            raise PackError(f"damaged pack: {exc}") from None
+        self._body = view[start + length:]
+        if len(self._body) != size or len(self._offsets) != self._count + 1:
+            raise PackError("truncated pack")
+        self._fields = [name for name, *_ in self._plan[1]]
+        self._decode = _decoder(self._plan)
+        self._made: dict[int, Any] = {}
+        self._decoded: dict[str, list] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def record(self, i: int) -> Any:
+        made = self._made.get(i)
+        if made is None:
+            at = self._offsets
+            made = self._made[i] = self._decode(marshal.loads(self._body[at[i]: at[i + 1]]))
+        return made
+
+    def column(self, name: str) -> list:
+        """Every record's value of field ``name``, in order."""
+        values = self._decoded.get(name)
+        if values is not None:
+            return values
+        if name in self._columns:
+            at, length = self._columns[name]
+            values = marshal.loads(self._body[at: at + length])
+            i = self._fields.index(name)
+            _, kind, sub, _ = self._plan[1][i]
+            if kind == "many":
+                dec = _decoder(sub)
+                values = [[dec(x) for x in v] for v in values]
+        else:
+            values = [getattr(self.record(i), name) for i in range(self._count)]
+        self._decoded[name] = values
+        return values
+
+    def where(self, test: Callable[[Any], bool]) -> list[int]:
+        """Indexes of the records for which ``test(record)`` holds.
+
+        ``test`` sees a stand-in that answers from the columns (and builds the
+        record only for a field that has none), so only the records that pass are
+        ever built.
+        """
+        return [i for i in range(self._count) if test(_View(self, i))]
+
+    def names(self) -> list:
+        at, length = self._names_at
+        return marshal.loads(self._body[at: at + length])
+
+    def _cell(self, name: str, i: int) -> Any:
+        values = self._decoded.get(name)
+        if values is None:
+            if name not in self._columns:
+                return getattr(self.record(i), name)
+            values = self.column(name)
+        return values[i]
+
+
+class _View:
+    """A record as a filter sees it: attributes read from the pack's columns."""
+
+    __slots__ = ("_pack", "_i")
+
+    def __init__(self, pack: Pack, i: int):
+        self._pack = pack
+        self._i = i
+
+    def __getattr__(self, name: str) -> Any:
+        return self._pack._cell(name, self._i)
+
+
+class Listed:
+    """Records already in memory (just validated), behind the same interface as a Pack."""
+
+    def __init__(self, records: Sequence[Any]):
+        self._records = list(records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def record(self, i: int) -> Any:
+        return self._records[i]
+
+    def column(self, name: str) -> list:
+        return [getattr(r, name) for r in self._records]
+
+    def where(self, test: Callable[[Any], bool]) -> list[int]:
+        return [i for i, r in enumerate(self._records) if test(r)]
+
+    def names(self) -> list:
+        from .resolve import columns_of
+
+        return columns_of(self._records)
+
+
+def records_of(parts: Iterable[Pack | Listed]) -> list[Any]:
+    """Every record of ``parts``, built."""
+    return [p.record(i) for p in parts for i in range(len(p))]
