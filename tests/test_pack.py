@@ -206,3 +206,49 @@ def test_the_build_hook_ships_an_up_to_date_pack():
     assert shipped is not None
     assert [shipped.record(i) for i in range(len(shipped))] == [
         r for p in catalogs.bundled_files() for r in adapter().validate_json(p.read_bytes())]
+
+
+# --- JSON printed from the pack ----------------------------------------------------
+
+def test_json_from_a_pack_is_byte_for_byte_what_the_serializer_writes(validated):
+    from pydantic_core import to_json
+
+    from sllm import render
+
+    rows = catalogs.Rows([pack.Pack(pack.build(validated, "key"))])
+    chosen = select(rows, build(domain=["medicine"]))
+    assert render.to_json(chosen) == to_json(chosen, indent=2).decode() + "\n"
+    assert render.to_json_one(chosen[0]) == to_json(chosen[0], indent=2).decode() + "\n"
+    assert render.to_json([]) == "[]\n"
+
+
+def test_records_without_stored_json_are_serialized(validated):
+    from pydantic_core import to_json
+
+    from sllm import render
+
+    rows = catalogs.Rows([pack.Pack(pack.build(validated[:5], "key")), pack.Listed(validated[5:8])])
+    assert render.to_json(list(rows)) == to_json(validated[:8], indent=2).decode() + "\n"
+
+
+PROBE = """
+import io, sys
+from contextlib import redirect_stdout
+import sllm.cache
+sllm.cache.SETTLE_NS = 0
+from sllm.cli import main
+with redirect_stdout(io.StringIO()):
+    code = main({args!r})
+print(code, 'pydantic_core' in sys.modules, 'pydantic' in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("args", [["list", "--domain", "medicine", "--json"], ["show", "biomistral", "--json"],
+                                  ["list", "--domain", "law", "--format", "csv"], ["list", "--domain", "law"]])
+def test_a_warm_run_needs_neither_pydantic_nor_its_serializer(args, tmp_path):
+    env = {**os.environ, "SLLM_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run may validate and fill the cache
+        out = subprocess.run([sys.executable, "-c", PROBE.format(args=args)], capture_output=True, text=True,
+                             env=env, timeout=60)
+        assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["0", "False", "False"]

@@ -125,31 +125,38 @@ def _open_folder(where: Path) -> int | None:
     return fd
 
 
-def _read_entry(folder_fd: int, name: str) -> tuple[bytes, os.stat_result] | None:
-    """The bytes of a trusted regular file in the folder, else None; never blocks."""
+def _read_entry(folder_fd: int, name: str) -> tuple[Any, os.stat_result] | None:
+    """A trusted regular file of the folder, mapped (pages are read as they are used); never blocks."""
     try:
         fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=folder_fd)
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        if not st.S_ISREG(info.st_mode) or not _ours(info):
+        if not st.S_ISREG(info.st_mode) or not _ours(info) or info.st_size < 4:
             return None
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            data = fh.read()
+        data = map_file(fd)
         if time.time_ns() - info.st_mtime_ns > _TOUCH_NS:
             try:
                 os.utime(fd)
             except OSError:
                 pass
         return data, info
-    except OSError:
+    except (OSError, ValueError):
         return None
     finally:
         os.close(fd)
 
 
-def _split(data: bytes) -> tuple[str, memoryview]:
+def map_file(fd: int) -> Any:
+    """The file's bytes without reading them all: entries are replaced by rename, never
+    rewritten in place, so a mapping stays valid while it is used."""
+    import mmap
+
+    return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+
+
+def _split(data: Any) -> tuple[str, memoryview]:
     """An entry is the source file's path (for pruning) and then the pack."""
     length = int.from_bytes(data[:4], "little")
     path = data[4: 4 + length].decode("utf-8", "surrogateescape")
@@ -176,7 +183,7 @@ def read(path: Path, stat: os.stat_result) -> Any:
     try:
         source, body = _split(found[0])
         pack = Pack(body)
-    except (PackError, ValueError, UnicodeError):
+    except (PackError, ValueError, UnicodeError, IndexError):
         return None
     if source != name or pack.key != _stamp(name, stat):
         return None

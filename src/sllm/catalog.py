@@ -498,10 +498,9 @@ def _shipped(files: Sequence[Path]) -> Pack | None:
     try:
         with open(where / PACK_NAME, "rb") as fh:
             info = os.fstat(fh.fileno())
-            data = fh.read()
-        pack = Pack(data)
+            pack = Pack(cache.map_file(fh.fileno()))
         stats = [os.stat(p) for p in files]
-    except (OSError, PackError):
+    except (OSError, ValueError, PackError):  # ValueError: an empty file cannot be mapped
         return None
     if pack.key != ("bundled", tuple((p.name, s.st_size) for p, s in zip(files, stats))):
         return None

@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import marshal
 import os
+import weakref
 import zlib
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 MAGIC = b"sllm-pack\n"
+#: Packs of up to this many records also keep each record's JSON as ``--json`` prints it
+#: (about as big again as the rest): printing then joins text, with no serializer to import.
+JSON_ROWS_LIMIT = 5000
 #: marshal's format 4 is read alike by every Python since 3.4, on any byte order.
 _MARSHAL = 4
 _KEYED = ("records.py", "vocab.py", "resolve.py", "pack.py")
@@ -179,9 +183,21 @@ def build(records: Sequence[Any], key: Any) -> bytes:
         size += len(blob)
     names = marshal.dumps(columns_of(records), _MARSHAL)
     blobs.append(names)
+    names_at = (size, len(names))
+    size += len(names)
+    texts: list[int] | None = None
+    if len(records) <= JSON_ROWS_LIMIT:
+        from pydantic_core import to_json
+
+        texts = [size]
+        for r in records:
+            blob = to_json(r, indent=2)
+            blobs.append(blob)
+            size += len(blob)
+            texts.append(size)
     header = {
         "key": key, "code": code_key(), "count": len(records), "plan": plan, "rows": offsets,
-        "rows_end": rows_end, "columns": columns, "names": (size, len(names)), "size": size + len(names),
+        "rows_end": rows_end, "columns": columns, "names": names_at, "json": texts, "size": size,
     }
     head = marshal.dumps(header, _MARSHAL)
     return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *blobs])
@@ -211,6 +227,7 @@ class Pack:
             self._offsets: list[int] = header["rows"]
             self._columns: dict[str, tuple[int, int]] = header["columns"]
             self._names_at: tuple[int, int] = header["names"]
+            self._texts: list[int] | None = header["json"]
             size = header["size"]
         except PackError:
             raise
@@ -222,7 +239,10 @@ class Pack:
         self._fields = [name for name, *_ in self._plan[1]]
         self._decode = _decoder(self._plan)
         self._made: dict[int, Any] = {}
+        self._made_ids: dict[int, int] = {}  # id(record) -> row, for json_texts
         self._decoded: dict[str, list] = {}
+        if self._texts is not None:
+            _WITH_JSON.add(self)
 
     def __len__(self) -> int:
         return self._count
@@ -232,7 +252,15 @@ class Pack:
         if made is None:
             at = self._offsets
             made = self._made[i] = self._decode(marshal.loads(self._body[at[i]: at[i + 1]]))
+            self._made_ids[id(made)] = i
         return made
+
+    def json_text(self, record: Any) -> bytes | None:
+        """``record``'s JSON as ``pydantic_core.to_json(record, indent=2)`` wrote it, if it was built here."""
+        i = self._made_ids.get(id(record))
+        if i is None or self._texts is None or self._made.get(i) is not record:
+            return None
+        return bytes(self._body[self._texts[i]: self._texts[i + 1]])
 
     def column(self, name: str) -> list:
         """Every record's value of field ``name``, in order."""
@@ -272,6 +300,32 @@ class Pack:
                 return getattr(self.record(i), name)
             values = self.column(name)
         return values[i]
+
+
+_WITH_JSON: "weakref.WeakSet[Pack]" = weakref.WeakSet()
+
+
+def json_texts(records: Sequence[Any], nested: bool = True) -> list[str] | None:
+    """The stored JSON of each record, indented for a list when ``nested``; None unless all have one.
+
+    Byte for byte what ``pydantic_core.to_json`` writes, made from the same
+    validated records when the pack was: ``--json`` output is joined from it
+    instead of serializing again (and importing the serializer).
+    """
+    packs = list(_WITH_JSON)
+    if not packs:
+        return None
+    out = []
+    for r in records:
+        for p in packs:
+            text = p.json_text(r)
+            if text is not None:
+                break
+        else:
+            return None
+        decoded = text.decode("utf-8")
+        out.append("  " + decoded.replace("\n", "\n  ") if nested else decoded)
+    return out
 
 
 class _View:

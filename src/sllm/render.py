@@ -29,11 +29,19 @@ def _json(value, indent: int | None = None) -> str:
 
 
 def to_json(records: Sequence[Record]) -> str:
+    from .pack import json_texts
+
+    texts = json_texts(records)  # records from a catalog's pack carry their JSON already
+    if texts is not None:
+        return "[\n" + ",\n".join(texts) + "\n]\n" if texts else "[]\n"
     return _json(list(records), indent=2) + "\n"
 
 
 def to_json_one(record: Record) -> str:
-    return _json(record, indent=2) + "\n"
+    from .pack import json_texts
+
+    texts = json_texts([record], nested=False)
+    return (texts[0] if texts is not None else _json(record, indent=2)) + "\n"
 
 
 def to_jsonl(records: Sequence[Record]) -> str:
