@@ -527,6 +527,7 @@ def _check_layer(parts: Sequence[Any], names: Sequence[str]) -> list[Problem]:
     return problems
 
 
+@_paused_gc
 def load(extra: Iterable[str | os.PathLike] = (), bundled: bool = True, use_env: bool = True,
          warn: Callable[[str], None] | None = None) -> Catalog:
     """Bundled records, then user files; a user record replaces a bundled one by id.

@@ -162,8 +162,9 @@ def build(records: Sequence[Any], key: Any) -> bytes:
     blobs: list[bytes] = []
     offsets = [0]
     size = 0
-    for r in records:
-        blob = marshal.dumps(encode(r), _MARSHAL)
+    rows = [encode(r) for r in records]
+    for row in rows:
+        blob = marshal.dumps(row, _MARSHAL)
         blobs.append(blob)
         size += len(blob)
         offsets.append(size)
@@ -172,12 +173,7 @@ def build(records: Sequence[Any], key: Any) -> bytes:
     for i, (name, kind, sub, column) in enumerate(plan[1]):
         if not column:
             continue
-        if kind == "many":
-            enc = _encoder(sub)
-            values = [[enc(x) for x in getattr(r, name)] for r in records]
-        else:
-            values = [getattr(r, name) for r in records]
-        blob = marshal.dumps(values, _MARSHAL)
+        blob = marshal.dumps([row[i] for row in rows], _MARSHAL)  # encoded, as the rows hold it
         columns[name] = (size, len(blob))
         blobs.append(blob)
         size += len(blob)
