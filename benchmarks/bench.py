@@ -90,6 +90,13 @@ def synthetic(n: int, path: Path, seed: int = 0) -> None:
     path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def bundled_count() -> int:
+    """How many records the bundled catalog has (counted in a child, to keep this process small)."""
+    code = ("import json, pathlib; print(sum(len(json.loads(p.read_text(encoding='utf-8'))) "
+            f"for p in pathlib.Path({str(CATALOG)!r}).glob('*.json')))")
+    return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
 def installed_copy(root: Path, extra: int) -> Path:
     """The package as a wheel installs it, with ``extra`` synthetic records bundled; returns the launcher."""
     shutil.copytree(SRC, root / "sllm", ignore=shutil.ignore_patterns("__pycache__"))
@@ -97,8 +104,8 @@ def installed_copy(root: Path, extra: int) -> Path:
     data.mkdir()
     for f in CATALOG.glob("*.json"):
         shutil.copy(f, data / f.name)
-    if extra:
-        synthetic(extra, data / "synthetic.json", seed=extra)
+    if extra:  # in a child: a parent grown by the records would inflate every later child's peak RSS
+        subprocess.run([sys.executable, __file__, "--synthetic", str(extra), str(data / "synthetic.json")], check=True)
     env = {**os.environ, "PYTHONPATH": str(root)}
     subprocess.run([sys.executable, "-c", BUILD_PACK], check=True, env=env)
     launcher = root / "sllm-launcher.py"
@@ -162,7 +169,7 @@ def wiper(folder: Path):
 
 def startup(folder: Path, sizes: list[int], runs: int, env: dict) -> None:
     py = sys.executable
-    bundled_now = sum(len(json.loads(f.read_text(encoding="utf-8"))) for f in CATALOG.glob("*.json"))
+    bundled_now = bundled_count()
     copies = {}
     for n in sizes:
         copies[n] = installed_copy(folder / f"site-{n}", max(0, n - bundled_now))
@@ -249,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         synthetic(int(args.synthetic[0]), Path(args.synthetic[1]))
         return 0
 
-    bundled_now = sum(len(json.loads(f.read_text(encoding="utf-8"))) for f in CATALOG.glob("*.json"))
+    bundled_now = bundled_count()
     sizes = [n or bundled_now for n in args.bundled]
     from importlib.metadata import version  # not the modules: a big parent inflates its children's peak RSS
 

@@ -58,9 +58,6 @@ class CatalogError(Exception):
         self.problems = problems
 
 
-Part = "Pack | Listed"
-
-
 class Rows(Sequence):
     """The records of a catalog, in order, built on first use.
 
@@ -303,11 +300,11 @@ def _load_part(path: Path) -> Any:
         hit = cache.read(path, info)
         if hit is not None:
             return hit
-        data, info = _read(path)
+        box = list(_read(path))
     except OSError as exc:
         raise CatalogError([Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]) from None
-    records = parse(data, str(path))
-    del data
+    info = box.pop()
+    records = parse(box.pop(), str(path))  # parse holds the only reference, and drops it once decoded
     cache.store(path, info, records)
     return Listed(records)
 
@@ -353,14 +350,14 @@ def _text(data: bytes, name: str) -> str:
         raise CatalogError([Problem(name, None, None, "file is UTF-32 text; save it as UTF-8")])
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4]:
         raise CatalogError([Problem(name, None, None, "file is UTF-16 text; save it as UTF-8")])
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8")
+        return str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        at = start + exc.start
+        line = data.count(b"\n", 0, at) + 1
         raise CatalogError([Problem(name, None, None,
-                                    f"not UTF-8: byte 0x{data[exc.start]:02x} on line {line}; save the file as UTF-8")]
+                                    f"not UTF-8: byte 0x{data[at]:02x} on line {line}; save the file as UTF-8")]
                            ) from None
 
 
@@ -433,8 +430,15 @@ def _duplicate(text: str, name: str, key: str) -> Any:
 
 
 def parse(data: bytes, name: str) -> list[Any]:
-    """The validated records of a catalog file's bytes, or CatalogError naming each problem."""
-    raw = _json(_text(data, name), name)
+    """The validated records of a catalog file's bytes, or CatalogError naming each problem.
+
+    Each stage lets go of the previous one (bytes, text, parsed objects) as soon as
+    it can, so that a large file is held about once at any moment.
+    """
+    text = _text(data, name)
+    del data
+    raw = _json(text, name)
+    del text
     if not isinstance(raw, list):
         raise CatalogError([Problem(name, None, None, "a catalog file must hold a JSON array of records")])
     from pydantic import ValidationError
@@ -483,7 +487,7 @@ def build_bundled_pack(files: Sequence[Path]) -> bytes:
     """The pack of the bundled catalog, validated as strictly as any file (build time)."""
     from .pack import build
 
-    parts = [Listed(load_file(p)) for p in files]
+    parts = [Listed(parse(_read(p)[0], str(p))) for p in files]  # never the builder's cache
     _check_layer(parts, [str(p) for p in files])
     return build([r for p in parts for r in (p.record(i) for i in range(len(p)))], bundled_key(files))
 
