@@ -233,7 +233,7 @@ class Pack:
         if len(self._body) != size or len(self._offsets) != self._count + 1:
             raise PackError("truncated pack")
         self._fields = [name for name, *_ in self._plan[1]]
-        self._decode = _decoder(self._plan)
+        self._decode: Callable[[Sequence], Any] | None = None  # needs records.py: made on first use
         self._made: dict[int, Any] = {}
         self._made_ids: dict[int, int] = {}  # id(record) -> row, for json_texts
         self._decoded: dict[str, list] = {}
@@ -246,6 +246,8 @@ class Pack:
     def record(self, i: int) -> Any:
         made = self._made.get(i)
         if made is None:
+            if self._decode is None:
+                self._decode = _decoder(self._plan)
             at = self._offsets
             made = self._made[i] = self._decode(marshal.loads(self._body[at[i]: at[i + 1]]))
             self._made_ids[id(made)] = i
