@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import pickle
 import shutil
+import stat as st
+import subprocess
+import sys
+import sysconfig
+import tempfile
 import time
 
 import pytest
-
 from conftest import MINI
 
 from sllm import cache
 from sllm.catalog import CatalogError, load
+from sllm.records import Record
 
 
 @pytest.fixture
@@ -183,16 +190,6 @@ def test_names_from_several_files_point_at_the_right_records(cli, tmp_path, fold
 
 
 # --- who may put what in the cache -------------------------------------------------
-
-import functools  # noqa: E402
-import pickle  # noqa: E402
-import stat as st  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import sysconfig  # noqa: E402
-import tempfile  # noqa: E402
-
-from sllm.records import Record  # noqa: E402
 
 NOBODY = 65534
 

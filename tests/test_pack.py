@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import pytest
-
 from conftest import REPO
 
 from sllm import catalog as catalogs

@@ -16,8 +16,8 @@ Everything is derived from ``records.py`` generically: the plan iterates each
 dataclass's fields and their type hints, so a field added there is carried, and
 becomes a column when its type is flat, with no change here. ``code_key`` is a
 checksum of the sources whose meaning a pack depends on (``records.py``,
-``vocab.py``, ``resolve.py``, this module); a pack made under another key is
-stale.
+``vocab.py``, ``resolve.py``, ``catalog.py``'s strict reading, this module); a
+pack made under another key is stale.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ MAGIC = b"sllm-pack\n"
 JSON_ROWS_LIMIT = 5000
 #: marshal's format 4 is read alike by every Python since 3.4, on any byte order.
 _MARSHAL = 4
-_KEYED = ("records.py", "vocab.py", "resolve.py", "pack.py")
+_KEYED = ("records.py", "vocab.py", "resolve.py", "catalog.py", "pack.py")
 
 
 class PackError(ValueError):
