@@ -203,17 +203,17 @@ def store(path: Path, stat: os.stat_result, records: Sequence[Any]) -> None:
             return
     except OSError:
         return
-    from .pack import build
+    from .pack import build_chunks
 
     raw = name.encode("utf-8", "surrogateescape")
-    data = len(raw).to_bytes(4, "little") + raw + build(records, _stamp(name, stat))
-    if len(data) > MAX_BYTES:
+    chunks = [len(raw).to_bytes(4, "little"), raw, *build_chunks(records, _stamp(name, stat))]
+    if sum(map(len, chunks)) > MAX_BYTES:
         return
     folder_fd = _make_folder(where)
     if folder_fd is None:
         return
     try:
-        _write(folder_fd, _entry_name(name), data)
+        _write(folder_fd, _entry_name(name), chunks)
         _prune(folder_fd)
     except OSError:
         pass  # a read-only or full disk costs speed, never a result
@@ -238,17 +238,15 @@ def _make_folder(where: Path) -> int | None:
     return _open_folder(where)
 
 
-def _write(folder_fd: int, name: str, data: bytes) -> None:
+def _write(folder_fd: int, name: str, chunks: Sequence[bytes]) -> None:
+    """Write a new entry beside the old one and rename it over: readers see one or the other."""
     tmp = f".tmp-{os.getpid()}-{os.urandom(4).hex()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder_fd)
     try:
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:  # closes fd; small rows go out together
+            os.fchmod(fd, 0o600)  # whatever the umask took away or left
+            for chunk in chunks:
+                fh.write(chunk)
         os.replace(tmp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
     except BaseException:
         try:

@@ -154,6 +154,12 @@ def _decoder(plan: tuple) -> Callable[[Sequence], Any]:
 
 def build(records: Sequence[Any], key: Any) -> bytes:
     """The pack of ``records`` (validated ``Record`` objects), stamped with ``key``."""
+    return b"".join(build_chunks(records, key))
+
+
+def build_chunks(records: Sequence[Any], key: Any) -> list[bytes]:
+    """The pack as consecutive pieces, to be written one after the other: a pack of
+    100,000 records is hundreds of MiB, and joining it would hold it twice."""
     from .records import Record
     from .resolve import columns_of
 
@@ -196,7 +202,7 @@ def build(records: Sequence[Any], key: Any) -> bytes:
         "rows_end": rows_end, "columns": columns, "names": names_at, "json": texts, "size": size,
     }
     head = marshal.dumps(header, _MARSHAL)
-    return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *blobs])
+    return [MAGIC, len(head).to_bytes(8, "little"), head, *blobs]
 
 
 def key_of(data: bytes | memoryview) -> Any:
