@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import import_awesome  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-import import_awesome  # noqa: E402
 from sllm.records import validate  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def _records(path: Path) -> list[dict]:
         if rid not in skeleton:
             print(f"{rid}: not an id of the upstream list")
             continue
-        bad = set(patch) - import_awesome.OVERLAY_FIELDS
+        bad = set(patch) - import_awesome.OVERLAY_FIELDS - import_awesome.CORRECTABLE_FIELDS
         if bad:
             print(f"{rid}: fields not allowed in an overlay: {sorted(bad)}")
         out.append(import_awesome.apply(skeleton[rid], patch))

@@ -42,12 +42,16 @@ KNOWN_BACKBONES = {
     "Mistral", "Mixtral", "Pythia", "Qwen2.5", "RoBERTa", "T5", "XLNet",
 }
 
-#: Fields an overlay may set. List-derived fields are not among them: a wrong
-#: fact in the list is reported upstream, not silently patched here.
+#: Fields an overlay may set: what the list does not say.
 OVERLAY_FIELDS = {
     "aliases", "kind", "domains", "modalities", "architecture", "backbones",
-    "open_weights", "doi", "citation", "sources", "unverified", "notes",
+    "open_weights", "access", "license", "languages", "doi", "citation", "sources",
+    "unverified", "notes",
 }
+#: Fields the list does say, which an overlay may correct only with the reason in
+#: ``notes`` under the same name (a parameter count read in the paper, the year of
+#: the first preprint, the published venue): the diff shows list and correction.
+CORRECTABLE_FIELDS = {"sizes", "year", "venue", "title", "arxiv", "paper", "github", "models"}
 
 ENTRY_RE = re.compile(r"^- \*\*\((?P<name>[^)]*)\)\*\* _(?P<title>.+?)_ ```(?P<venue>[^`]+)```")
 LINK_RE = re.compile(r"\[\[(?P<kind>Paper|GitHub|Model)(?: \((?P<label>[^)]*)\))?\]\((?P<url>[^)\s]+)\)\]")
@@ -196,9 +200,13 @@ def load_overlays(folder: Path) -> dict[str, dict]:
         for rid, patch in data.items():
             if rid in merged:
                 raise SystemExit(f"{path.name}: id '{rid}' is curated in two overlay files")
-            unknown = set(patch) - OVERLAY_FIELDS
+            unknown = set(patch) - OVERLAY_FIELDS - CORRECTABLE_FIELDS
             if unknown:
                 raise SystemExit(f"{path.name}: {rid}: fields not allowed in an overlay: {sorted(unknown)}")
+            unexplained = sorted(f for f in set(patch) & CORRECTABLE_FIELDS if f not in patch.get("notes", {}))
+            if unexplained:
+                raise SystemExit(f"{path.name}: {rid}: corrects what the list says without a reason in notes: "
+                                 f"{unexplained}")
             merged[rid] = patch
     return merged
 
@@ -219,6 +227,15 @@ def apply(record: dict, patch: dict) -> dict:
     return out
 
 
+def consistent(record: dict) -> dict:
+    """What follows from the record itself: the citation's DOI at the top level, sizes ascending."""
+    citation = record.get("citation") or {}
+    if citation.get("doi") and not record.get("doi"):
+        record["doi"] = citation["doi"]
+    record["sizes"] = sorted(record["sizes"], key=lambda s: (s.get("parameters") is None, s.get("parameters") or 0))
+    return record
+
+
 def build(skeleton: bool = False) -> list[dict]:
     records = parse_list(UPSTREAM)
     disambiguate(records)
@@ -234,7 +251,7 @@ def build(skeleton: bool = False) -> list[dict]:
         raise SystemExit(f"overlays curate ids the list does not have: {stray}")
     out = []
     for record in records:
-        merged = apply(record, overlays.get(record["id"], {}))
+        merged = consistent(apply(record, overlays.get(record["id"], {})))
         # Round-trip through the model: the catalog is written in contract order
         # and nothing invalid is written at all.
         out.append(validate(merged).contract())

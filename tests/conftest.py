@@ -70,3 +70,25 @@ def run_sllm(*args: str, cwd: Path | None = None, env: dict | None = None, input
         [*sllm_exe(), *args], capture_output=True, text=True, cwd=cwd, env=full_env,
         input=input, timeout=120,
     )
+
+
+def on_a_terminal(*args: str, env: dict | None = None) -> str:
+    """What ``sllm ARGS`` shows on a real pseudo-terminal (colour on unless env says otherwise)."""
+    pty = pytest.importorskip("pty")
+    cmd = [*sllm_exe(), *args]
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.environ.pop("NO_COLOR", None)
+        os.environ.update({"COLUMNS": "100", "TERM": "xterm", **(env or {})})
+        os.execvp(cmd[0], cmd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -9,8 +9,6 @@ import latexcodec  # noqa: F401
 import pytest
 from pybtex.database import parse_string
 
-from conftest import MINI
-
 
 def plain(text: str) -> str:
     return codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
@@ -37,7 +35,7 @@ def test_bibtex_is_ascii_with_escaped_specials(mini):
 
 
 def test_doi_verbatim(mini):
-    out = mini("cite", "medllama").stdout
+    out = mini("cite", "medllama-fixture").stdout
     assert "10.1234/fix.2023_01" in out
 
 
@@ -47,17 +45,17 @@ def test_title_capitals_are_protected(mini):
 
 
 def test_text_and_markdown_references(mini):
-    text = mini("cite", "medllama", "--format", "text").stdout
+    text = mini("cite", "medllama-fixture", "--format", "text").stdout
     assert text.startswith("Richard Roe, and Jane Doe (2023). MedLlama Fixture: Instruction Tuning for Medicine.")
     assert "Journal of Fixtures, 3." in text and "https://doi.org/10.1234/fix.2023_01" in text
-    md = mini("cite", "medllama", "--format", "markdown").stdout
+    md = mini("cite", "medllama-fixture", "--format", "markdown").stdout
     assert md.startswith("- ") and "*Journal of Fixtures*" in md
 
 
 def test_unverified_citation_warns(mini):
     result = mini("cite", "protolm")
     assert result.exit_code == 0
-    assert "unverified" in result.stderr
+    assert "unconfirmed" in result.stderr
     assert "doe2022protolm" in result.stdout
 
 
@@ -68,7 +66,7 @@ def test_model_without_citation(mini):
 
 
 def test_several_names_each_once(mini):
-    out = mini("cite", "testbert-med", "tbm", "medllama").stdout
+    out = mini("cite", "testbert-med", "tbm", "medllama-fixture").stdout
     keys = list(parse_string(out, "bibtex").entries)
     assert keys == ["muller2020testbert", "roe2023medllama"]
 
@@ -78,7 +76,7 @@ def test_output_creates_then_appends_only_new(mini, tmp_path):
     first = mini("cite", "testbert-med", "-o", str(bib))
     assert first.exit_code == 0 and first.stdout == ""
     assert "added 1 entry" in first.stderr
-    again = mini("cite", "testbert-med", "medllama", "-o", str(bib))
+    again = mini("cite", "testbert-med", "medllama-fixture", "-o", str(bib))
     assert "added 1 entry" in again.stderr and "skipped muller2020testbert" in again.stderr
     entries = parse_string(bib.read_text(), "bibtex").entries
     assert list(entries) == ["muller2020testbert", "roe2023medllama"]
@@ -88,7 +86,7 @@ def test_output_keeps_existing_bytes(mini, tmp_path):
     bib = tmp_path / "refs.bib"
     original = "% my notes, kept verbatim\n@article{Mine2001,\n  title = {Something Else},\n  author = {A. Person},\n  year = 2001}"
     bib.write_text(original)
-    result = mini("cite", "medllama", "-o", str(bib))
+    result = mini("cite", "medllama-fixture", "-o", str(bib))
     assert result.exit_code == 0
     text = bib.read_text()
     assert text.startswith(original)
@@ -106,7 +104,7 @@ def test_output_keeps_existing_bytes(mini, tmp_path):
 def test_output_detects_duplicates(mini, tmp_path, existing, why):
     bib = tmp_path / "refs.bib"
     bib.write_text(existing + "\n")
-    result = mini("cite", "medllama", "-o", str(bib))
+    result = mini("cite", "medllama-fixture", "-o", str(bib))
     assert result.exit_code == 0
     assert why in result.stderr
     assert bib.read_text() == existing + "\n"
@@ -116,7 +114,7 @@ def test_output_refuses_a_malformed_file(mini, tmp_path):
     bib = tmp_path / "refs.bib"
     broken = "@article{broken, title = {unclosed\n"
     bib.write_text(broken)
-    result = mini("cite", "medllama", "-o", str(bib))
+    result = mini("cite", "medllama-fixture", "-o", str(bib))
     assert result.exit_code == 1
     assert "nothing written" in result.stderr
     assert bib.read_text() == broken
@@ -125,35 +123,19 @@ def test_output_refuses_a_malformed_file(mini, tmp_path):
 def test_output_refuses_non_utf8(mini, tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_bytes(b"@misc{x, title={\xff\xfe}}\n")
-    result = mini("cite", "medllama", "-o", str(bib))
+    result = mini("cite", "medllama-fixture", "-o", str(bib))
     assert result.exit_code == 1 and "UTF-8" in result.stderr
     assert bib.read_bytes() == b"@misc{x, title={\xff\xfe}}\n"
-
-
-def test_interrupted_write_leaves_old_file(mini, tmp_path, monkeypatch):
-    import sllm.cite as citing
-
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{keep, title={Keep}, year=2000}\n")
-
-    def boom(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(citing.os, "replace", boom)
-    with pytest.raises(KeyboardInterrupt):
-        citing.merge_into(bib, [next(r for r in __import__("sllm.catalog", fromlist=["load"]).load([MINI], bundled=False).records if r.id == "medllama-fixture").citation])
-    assert bib.read_text() == "@misc{keep, title={Keep}, year=2000}\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"]  # no temporary file left
 
 
 def test_output_keeps_file_mode(mini, tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_text("")
     os.chmod(bib, 0o640)
-    mini("cite", "medllama", "-o", str(bib))
+    mini("cite", "medllama-fixture", "-o", str(bib))
     assert (bib.stat().st_mode & 0o777) == 0o640
 
 
 def test_output_only_with_bibtex(mini, tmp_path):
-    result = mini("cite", "medllama", "-f", "text", "-o", str(tmp_path / "x.bib"))
+    result = mini("cite", "medllama-fixture", "-f", "text", "-o", str(tmp_path / "x.bib"))
     assert result.exit_code == 2

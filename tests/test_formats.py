@@ -10,27 +10,34 @@ import pytest
 
 from sllm.render import CSV_COLUMNS
 
-CONTRACT_KEYS = {
+# Contract 2, exactly: a key added here is a README change; one removed is a version bump.
+CONTRACT_KEYS = [
     "id", "name", "aliases", "kind", "domains", "modalities", "architecture", "backbones",
     "sizes", "year", "venue", "title", "paper", "arxiv", "doi", "github", "models",
-    "open_weights", "citation", "sources",
-}
-LIST_KEYS = {"aliases", "domains", "modalities", "architecture", "backbones", "sizes", "github", "models", "sources"}
+    "open_weights", "access", "license", "languages", "citation", "sources", "section",
+    "subsection", "unverified", "notes",
+]
+LIST_KEYS = {"aliases", "domains", "modalities", "architecture", "backbones", "sizes", "github", "models",
+             "sources", "languages", "unverified"}
 
 
 def check_contract(record: dict) -> None:
-    assert CONTRACT_KEYS <= set(record), CONTRACT_KEYS - set(record)
+    assert list(record) == CONTRACT_KEYS
     for key in LIST_KEYS:
         assert isinstance(record[key], list), key
     for size in record["sizes"]:
-        assert set(size) == {"label", "parameters"}
+        assert set(size) == {"label", "parameters", "active_parameters"}
         assert size["parameters"] is None or isinstance(size["parameters"], int)
     assert record["kind"] in {"model", "agent", "service"}
     assert record["open_weights"] in {True, False, None}
+    assert record["access"] in {None, "open", "open-restricted", "open-noncommercial", "api", "hosted", "unreleased"}
+    if record["access"] is not None:
+        assert record["open_weights"] == record["access"].startswith("open")
     if record["citation"] is not None:
         c = record["citation"]
-        assert {"type", "key", "authors", "title", "year"} <= set(c)
+        assert {"type", "key", "authors", "title", "year", "verified", "evidence"} <= set(c)
         assert isinstance(c["authors"], list) and c["authors"]
+        assert c["verified"] == (c["evidence"] == "primary")
 
 
 def test_json_follows_the_contract(mini):
@@ -41,7 +48,7 @@ def test_json_follows_the_contract(mini):
     for record in records:
         check_contract(record)
     med = next(r for r in records if r["id"] == "testbert-med")
-    assert med["sizes"] == [{"label": "Base", "parameters": 110000000}, {"label": "Large", "parameters": 340000000}]
+    assert [(s["label"], s["parameters"]) for s in med["sizes"]] == [("Base", 110000000), ("Large", 340000000)]
     assert med["citation"]["authors"][0] == "Jörg Müller"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sllm.grid import GAP, Column, cell_width, render, wrap
@@ -36,6 +36,8 @@ def test_wrap_breaks_at_spaces_before_folding():
 @settings(max_examples=200)
 @given(st.lists(st.tuples(TEXT, st.sampled_from(["", "2023"]), TEXT, TEXT, TEXT), min_size=1, max_size=8),
        st.integers(min_value=50, max_value=160))
+@example(rows=[("", "", "", "", "")] * 5 + [("", "", "0000扁扁", "", "00000000"), ("0000000000000", "", "", "", "")],
+         width=50)  # a column settled at its header's width left too little for the rest
 def test_every_line_fits_a_usable_width(rows, width):
     out = render(COLUMNS, rows, width)
     assert all(cell_width(line) <= width for line in out.splitlines())

@@ -71,5 +71,9 @@ def test_the_list_table_does_without_rich():
     assert loaded(["list", "--domain", "law"])["heavy"] == []
 
 
-def test_panels_do_need_rich():
-    assert "rich" in loaded(["show", "biomistral"])["heavy"]
+def test_show_draws_without_rich():
+    assert "rich" not in loaded(["show", "biomistral"])["heavy"]
+
+
+def test_charts_do_need_rich():
+    assert "rich" in loaded(["stats"])["heavy"]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
 import sys
 import time
 
-import pytest
+from conftest import MINI, REPO, on_a_terminal, run_sllm, sllm_exe
 
 import sllm
-from conftest import MINI, REPO, run_sllm, sllm_exe
 
 
 def test_package_is_installed_not_imported_from_the_checkout():
@@ -65,26 +63,9 @@ def test_no_color_and_pipes_are_plain():
         assert "\x1b[" not in result.stdout and "TestBERT-Med" in result.stdout
 
 
-def _on_a_terminal(env: dict) -> str:
-    """The list table as a real pseudo-terminal shows it."""
-    pty = pytest.importorskip("pty")
-    cmd = [*sllm_exe(), "list", "--catalog", str(MINI), "--no-bundled"]
-    pid, fd = pty.fork()
-    if pid == 0:  # child
-        os.environ.pop("NO_COLOR", None)
-        os.environ.update({"COLUMNS": "100", "TERM": "xterm", **env})
-        os.execvp(cmd[0], cmd)
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    return b"".join(chunks).decode()
+def _on_a_terminal(env: dict, *args: str) -> str:
+    """The list table (or another command) as a real pseudo-terminal shows it."""
+    return on_a_terminal(*(args or ("list",)), "--catalog", str(MINI), "--no-bundled", env=env)
 
 
 def test_no_color_on_a_terminal():
@@ -99,6 +80,11 @@ def test_a_terminal_gets_colour_a_rule_and_a_count():
     assert "\x1b[1;36mTestBERT-Med\x1b[0m" in out
     assert "─" in out
     assert re.search(r"\d+ models", out)
+
+
+def test_a_limited_table_says_how_many_of_how_many():
+    out = _on_a_terminal({"NO_COLOR": "1"}, "list", "--limit", "3")
+    assert "3 of 9 models" in out
 
 
 def test_narrow_terminal_wraps_names_instead_of_cutting(tmp_path):

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from sllm.views import _variant
-
 
 def test_stats_json_counts(mini):
     data = json.loads(mini("stats", "--json").stdout)
@@ -52,11 +48,27 @@ def test_taxonomy_one_cell(mini):
     assert mini("taxonomy", "9.Z").exit_code == 2
 
 
-def test_tree_groups_by_variant(mini):
+def test_tree_follows_the_registry_chain(mini):
+    """LLaMA-2-13B is a size of LLaMA-2, which is of the LLaMA family: the tree shows each step."""
     data = json.loads(mini("tree", "llama", "--json").stdout)
     assert data["name"] == "LLaMA"
-    variants = {v["name"]: [m["id"] for m in v["children"]] for v in data["children"]}
-    assert variants == {"LLaMA-2": ["medllama-fixture"], "Llama 3.1": ["radvision"], "LLaMA": ["bigllama-30b"]}
+    top = {v["name"]: v for v in data["children"]}
+    assert set(top) == {"LLaMA-2", "LLaMA-3.1", "LLaMA-30B"}
+    assert [n["name"] for n in top["LLaMA-2"]["children"]] == ["LLaMA-2-13B"]
+    assert [m["id"] for m in top["LLaMA-2"]["children"][0]["children"]] == ["medllama-fixture"]
+    assert [m["id"] for m in top["LLaMA-3.1"]["children"]] == ["radvision"]
+
+
+def test_backbone_filter_and_tree_follow_lineage_through_vicuna(cli, tmp_path):
+    records = [{"id": "vic-med", "name": "VicMed", "domains": ["medicine"], "modalities": ["language"],
+                "backbones": ["Vicuna-13B"], "year": 2023}]
+    f = tmp_path / "v.json"
+    f.write_text(json.dumps(records))
+    ids = [r["id"] for r in json.loads(cli("list", "--backbone", "llama", "--json", "--catalog", str(f),
+                                           "--no-bundled").stdout)]
+    assert ids == ["vic-med"]
+    text = cli("tree", "llama", "--catalog", str(f), "--no-bundled").stdout
+    assert text.index("Vicuna-13B") < text.index("VicMed")
 
 
 def test_tree_follows_lineage(cli, tmp_path):
@@ -67,7 +79,9 @@ def test_tree_follows_lineage(cli, tmp_path):
     f = tmp_path / "c.json"
     f.write_text(json.dumps(records))
     data = json.loads(cli("tree", "llama", "--json", "--catalog", str(f), "--no-bundled").stdout)
-    node = data["children"][0]["children"][0]
+    size = data["children"][0]["children"][0]
+    assert (data["children"][0]["name"], size["name"]) == ("LLaMA-2", "LLaMA-2-7B")
+    node = size["children"][0]
     assert node["id"] == "base-x" and node["children"][0]["id"] == "child-y"
     text = cli("tree", "llama", "--catalog", str(f), "--no-bundled").stdout
     assert text.index("BaseX") < text.index("ChildY")
@@ -76,16 +90,6 @@ def test_tree_follows_lineage(cli, tmp_path):
 def test_tree_unknown_family(mini):
     result = mini("tree", "nonexistentfamily")
     assert result.exit_code == 0 and "no catalogued model" in result.stderr
-
-
-@pytest.mark.parametrize(
-    "backbone, variant",
-    [("LLaMA-2-13B", "LLaMA-2"), ("Llama-2-7b-chat", "Llama-2"), ("Llama 3.1 8B", "Llama 3.1"),
-     ("Mistral-7B", "Mistral"), ("Flan-T5-XL", "Flan-T5"), ("Qwen2.5-7B", "Qwen2.5"), ("T5", "T5"),
-     ("Mixtral-8x7B", "Mixtral"), ("RoBERTa-large", "RoBERTa"), ("Llama 3 (LLaMA3-8B)", "Llama 3")],
-)
-def test_variant(backbone, variant):
-    assert _variant(backbone) == variant
 
 
 def test_timeline(mini):

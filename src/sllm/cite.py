@@ -9,11 +9,7 @@ eprint written verbatim (they are identifiers, not prose).
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 from .records import Citation, as_data
@@ -29,10 +25,6 @@ _ASCII_SPECIALS = {
     "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\^{}",
 }
 _INNER_CAPS = re.compile(r"(?<![\w{])([\w\-]*[a-z0-9][\w\-]*[A-Z][\w\-]*|[A-Z]{2,}[\w\-]*)")
-
-
-class CiteError(Exception):
-    """A bibliography that cannot be written safely; nothing was changed."""
 
 
 def latex(text: str) -> str:
@@ -143,113 +135,3 @@ def _author_list(names: Sequence[str]) -> str:
     if len(names) <= 20:
         return ", ".join(names[:-1]) + ", and " + names[-1]
     return ", ".join(names[:19]) + ", ... " + names[-1]
-
-
-# --- appending to an existing bibliography ---------------------------------
-
-def _norm_title(text: str) -> str:
-    import latexcodec  # noqa: F401
-
-    try:
-        text = codecs.decode(text, "ulatex")
-    except Exception:  # noqa: BLE001 - a title we cannot decode is compared raw
-        pass
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
-@dataclass
-class MergeResult:
-    added: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # key, why
-
-
-def merge_into(path: Path, citations: Sequence[Citation]) -> MergeResult:
-    """Append the citations the file does not have yet; never damage what is there.
-
-    Existing entries are matched by key (case-insensitively, as BibTeX does), arXiv
-    id, DOI and title. The new file is written beside the old one and renamed over
-    it, so an interrupted write leaves the old file as it was.
-    """
-    from pybtex.database import parse_string
-    from pybtex.scanner import PybtexError
-
-    original = b""
-    if path.exists():
-        if not path.is_file():
-            raise CiteError(f"{path} is not a regular file; nothing written")
-        try:
-            original = path.read_bytes()
-        except OSError as exc:
-            raise CiteError(f"cannot read {path}: {exc.strerror}; nothing written") from None
-        try:
-            text = original.decode("utf-8")
-        except UnicodeDecodeError:
-            raise CiteError(f"{path} is not UTF-8 text; nothing written") from None
-        try:
-            existing = parse_string(text, "bibtex")
-        except (PybtexError, Exception) as exc:  # noqa: BLE001 - any parse failure means hands off
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise CiteError(f"{path} is not a BibTeX file pybtex can read ({first}); nothing written") from None
-    else:
-        existing = None
-
-    keys, ids = set(), set()
-    if existing is not None:
-        for key, e in existing.entries.items():
-            keys.add(key.casefold())
-            for name in ("eprint", "doi"):
-                if e.fields.get(name):
-                    ids.add(f"{name}:{e.fields[name].strip().casefold()}")
-            if e.fields.get("title"):
-                ids.add("title:" + _norm_title(e.fields["title"]))
-
-    result = MergeResult()
-    fresh: list[Citation] = []
-    for c in citations:
-        marks = [f"title:{_norm_title(c.title)}"]
-        if c.eprint:
-            marks.append(f"eprint:{c.eprint.casefold()}")
-        if c.doi:
-            marks.append(f"doi:{c.doi.casefold()}")
-        if c.key.casefold() in keys:
-            result.skipped.append((c.key, "key already in the file"))
-        elif any(m in ids for m in marks):
-            result.skipped.append((c.key, "same paper already in the file"))
-        else:
-            fresh.append(c)
-            keys.add(c.key.casefold())
-            ids.update(marks)
-            result.added.append(c.key)
-    if not fresh:
-        return result
-
-    addition = bibtex(fresh).encode("utf-8")
-    if original and not original.endswith(b"\n"):
-        addition = b"\n" + addition
-    if original:
-        addition = b"\n" + addition
-    _atomic_write(path, original + addition)
-    return result
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise CiteError(f"cannot write in {directory}: {exc.strerror}; nothing written") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

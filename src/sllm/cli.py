@@ -1,7 +1,9 @@
-"""The command line: parse arguments, call the core, print. No logic lives here.
+"""The command line: options in, a call to ``commands``, the result to one ``Output``.
 
-Every command imports what it needs inside its body, so ``sllm list --json``
-never imports rich, pybtex or rapidfuzz.
+Options are derived from the specifications they serve: filters from
+``query.FILTERS``, formats from ``render.FORMATS``. Every command imports what it
+needs inside its body, so ``sllm list --json`` never imports rich, pybtex or
+rapidfuzz.
 """
 
 from __future__ import annotations
@@ -29,51 +31,87 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+#: Formats of commands that print records; the overviews print a drawing or JSON.
+RECORD = "records"
+OVERVIEW = ("table", "json")
 
-# --- small helpers -----------------------------------------------------------
+
+class Failed(Exception):
+    """A command's failure: the message is already one line, ``code`` the exit code."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
 
 def fail(message: str, code: int = 2) -> None:
-    """One line on stderr, a proper exit code, no traceback."""
-    note(f"error: {message}")
-    raise typer.Exit(code)
+    raise Failed(message, code)
 
 
-def note(message: str) -> None:
-    sys.stderr.write(f"sllm: {message}\n")
+def report(exc: Failed) -> None:
+    """A failure on stderr: its first line prefixed, candidate lists as they are."""
+    from .output import _stderr
+
+    lines = str(exc).split("\n")
+    for i, line in enumerate(lines):
+        if i == 0 and not line.startswith("error: "):
+            line = "error: " + line
+        _stderr((f"sllm: {line}" if line.startswith("error: ") else line) + "\n")
 
 
-def emit(text: str) -> None:
-    """Write data to stdout; a reader that went away (``| head``) ends us quietly."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
+def command(name: Optional[str] = None) -> Callable:
+    """``app.command``, with failures reported as one line and an exit code."""
+    def register(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def guarded(*args, **kwargs):
+            from .output import Closed, Unwritable
+
+            try:
+                return func(*args, **kwargs)
+            except Failed as exc:
+                report(exc)
+                raise typer.Exit(exc.code) from None
+            except Unwritable as exc:
+                report(Failed(str(exc), 1))
+                _quiet_stdout()
+                raise typer.Exit(1) from None
+            except Closed:
+                _quiet_stdout()
+                raise typer.Exit(0) from None
+
+        return app.command(name)(guarded)
+    return register
 
 
-def _loads_catalog(func: Callable) -> Callable:
-    """Add ``--catalog`` / ``--no-bundled`` to a command and pass it the catalog."""
-    extra = [
-        inspect.Parameter(
-            "catalog_paths", inspect.Parameter.KEYWORD_ONLY, default=None,
-            annotation=Annotated[Optional[list[Path]], typer.Option(
-                "--catalog", "-c", metavar="PATH",
-                help="Extra catalog file or folder of *.json files (repeatable; also $SLLM_CATALOG). "
-                     "A record with a bundled id replaces the bundled one.",
-                rich_help_panel="Catalog")],
-        ),
-        inspect.Parameter(
-            "no_bundled", inspect.Parameter.KEYWORD_ONLY, default=False,
-            annotation=Annotated[bool, typer.Option(
-                "--no-bundled", help="Use only the catalogs given with --catalog / $SLLM_CATALOG.",
-                rich_help_panel="Catalog")],
-        ),
-    ]
+def _record_formats() -> tuple[str, ...]:
+    from .render import record_formats
+
+    return record_formats()
+
+
+# --- option builders ------------------------------------------------------------
+
+def _param(name: str, annotation, default, *flags: str, **info) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=Annotated[annotation, typer.Option(*flags, **info)])
+
+
+def _extend(func: Callable, drop: tuple[str, ...], extra: list[inspect.Parameter]) -> Callable:
     sig = inspect.signature(func, eval_str=True)
-    params = [p for p in sig.parameters.values() if p.name not in ("records", "catalog")]
-    wants_catalog = "catalog" in sig.parameters
+    params = [p for p in sig.parameters.values() if p.name not in drop]
+    func.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
+    return func
+
+
+def loads_catalog(func: Callable) -> Callable:
+    """Add ``--catalog`` / ``--no-bundled``; pass the command ``catalog``."""
+    extra = [
+        _param("catalog_paths", Optional[list[Path]], None, "--catalog", "-c", metavar="PATH",
+               help="Extra catalog file or folder of *.json files (repeatable; also $SLLM_CATALOG). "
+                    "A record with a bundled id replaces the bundled one.", rich_help_panel="Catalog"),
+        _param("no_bundled", bool, False, "--no-bundled",
+               help="Use only the catalogs given with --catalog / $SLLM_CATALOG.", rich_help_panel="Catalog"),
+    ]
 
     @functools.wraps(func)
     def wrapper(*args, catalog_paths=None, no_bundled=False, **kwargs):
@@ -84,23 +122,102 @@ def _loads_catalog(func: Callable) -> Callable:
         try:
             catalog = load(catalog_paths or (), bundled=not no_bundled)
         except CatalogError as exc:
-            for problem in exc.problems:
-                note(f"error: {problem}")
-            raise typer.Exit(1) from None
+            raise Failed("\n".join(f"error: {p}" for p in exc.problems), 1) from None
         # The records live until the process ends: keep the cyclic collector from
         # walking them again at every full collection (seconds at 100,000 records).
         gc.freeze()
-        if wants_catalog:
-            kwargs["catalog"] = catalog
-        return func(*args, records=catalog.records, **kwargs)
+        return func(*args, catalog=catalog, **kwargs)
 
-    wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
-    return wrapper
+    return _extend(wrapper, ("catalog",), extra)
 
 
-def _complete_from(values):
+def filtered(func: Callable) -> Callable:
+    """Add every filter of ``query.FILTERS`` as an option; pass the command ``query``."""
+    from .query import FILTERS
+
+    extra = []
+    for f in FILTERS:
+        annotation = bool if f.kind is bool else (list[f.kind] if f.many else f.kind)
+        complete = None
+        if f.choices is not None:
+            complete = _completer(f.choices)
+        extra.append(_param(f.name, Optional[annotation], None, *f.flags, help=f.help,
+                            metavar=None if f.kind is bool else f.metavar, rich_help_panel="Filters",
+                            autocompletion=complete, show_default=False))
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from .query import QueryError, build
+
+        given = {f.name: kwargs.pop(f.name, None) for f in FILTERS}
+        try:
+            query = build(**given)
+        except QueryError as exc:
+            fail(str(exc))
+        return func(*args, query=query, **kwargs)
+
+    return _extend(wrapper, ("query",), extra)
+
+
+def outputs(formats=RECORD, default: str = "table", quiet: bool = False, verbose: bool = False,
+            fields: Optional[bool] = None) -> Callable:
+    """Add ``--format`` (and ``--json``, ``--fields``, ``--quiet``, ``--verbose`` where they
+    mean something); pass the command an ``out`` that owns all printing."""
+
+    def decorate(func: Callable) -> Callable:
+        names = _record_formats() if formats == RECORD else tuple(formats() if callable(formats) else formats)
+        with_fields = (formats == RECORD) if fields is None else fields
+        extra = [
+            _param("fmt", Optional[str], None, "--format", "-f", metavar=f"[{'|'.join(names)}]",
+                   help=f"Output format (default {default}).", rich_help_panel="Output",
+                   autocompletion=_completer(lambda: names), show_default=False),
+        ]
+        if "json" in names:
+            extra.append(_param("as_json", bool, False, "--json", help="Shorthand for --format json.",
+                                rich_help_panel="Output"))
+        if with_fields:
+            extra.append(_param("field_spec", Optional[str], None, "--fields", metavar="KEY,KEY",
+                                help="Only these fields, for json, jsonl, csv and tsv (e.g. id,name,year).",
+                                rich_help_panel="Output", show_default=False))
+        if quiet:
+            extra.append(_param("quiet", bool, False, "--quiet", "-q",
+                                help="One summary line instead of a warning per entry.", rich_help_panel="Output"))
+        if verbose:
+            extra.append(_param("verbose", bool, False, "--verbose", "-v",
+                                help="Also show sources and curation notes.", rich_help_panel="Output"))
+
+        @functools.wraps(func)
+        def wrapper(*args, fmt=None, as_json=False, field_spec=None, quiet=False, verbose=False, **kwargs):
+            from .output import Output
+
+            if as_json and fmt not in (None, "json"):
+                fail(f"--json and --format {shown(fmt)} disagree: give one of them")
+            chosen = "json" if as_json else (fmt or default).lower()
+            if chosen not in names:
+                fail(f"unknown format '{shown(chosen)}': use one of {', '.join(names)}")
+            picked = None
+            if field_spec is not None:
+                from .fields import FieldError, parse_fields
+                from .render import FORMATS
+
+                if chosen not in FORMATS or not FORMATS[chosen].fields:
+                    fields_ok = [n for n in names if n in FORMATS and FORMATS[n].fields]
+                    fail(f"--fields works with {', '.join(fields_ok)}, not --format {chosen}")
+                try:
+                    picked = parse_fields(field_spec)
+                except FieldError as exc:
+                    fail(str(exc))
+            out = Output(fmt=chosen, fields=picked, quiet=quiet, verbose=verbose)
+            return func(*args, out=out, **kwargs)
+
+        return _extend(wrapper, ("out",), extra)
+
+    return decorate
+
+
+def _completer(values: Callable[[], object]):
     def complete(incomplete: str):
-        return [v for v in values if v.startswith(incomplete.lower())]
+        return [v for v in values() if str(v).lower().startswith(incomplete.lower())]
 
     return complete
 
@@ -117,77 +234,29 @@ def _complete_names(incomplete: str):
     return sorted(r.id for r in records.records if r.id.startswith(prefix))
 
 
-def _vocab_completions():
-    from .vocab import DOMAINS, KINDS, MODALITIES, TYPES
+def _resolving(out, catalog, name: str, strict: bool = False):
+    """The record ``name`` names, or a one-line failure that says what would be right."""
+    from .resolve import Ambiguous, BadName, GeneralModel, ResolveError
 
-    return {
-        "domain": _complete_from(DOMAINS),
-        "modality": _complete_from(MODALITIES),
-        "type": _complete_from([t.lower() for t in TYPES] + list(TYPES) + ["1", "2", "3"]),
-        "kind": _complete_from(KINDS),
-    }
-
-
-_FILTERS = [
-    ("domain", Optional[list[str]], None, ("--domain", "-d"), "Domain, e.g. medicine, chem, law (repeat for OR)."),
-    ("modality", Optional[list[str]], None, ("--modality", "-m"), "Modality, e.g. vision, protein, dna."),
-    ("type", Optional[list[str]], None, ("--type", "-t"), "Architecture type: a cell 2.A / 2a, or a column 1, 2, 3."),
-    ("backbone", Optional[list[str]], None, ("--backbone", "-b"), "Backbone family: llama finds LLaMA, LLaMA-2, Llama 3.1."),
-    ("size", Optional[list[str]], None, ("--size",), "A released size, e.g. 7B, 110M, Base."),
-    ("min_size", Optional[str], None, ("--min-size",), "Has a released size of at least this (1B, 500M)."),
-    ("max_size", Optional[str], None, ("--max-size",), "Has a released size of at most this."),
-    ("year", Optional[list[int]], None, ("--year",), "Publication year (repeatable)."),
-    ("since", Optional[int], None, ("--since",), "Published in or after this year."),
-    ("until", Optional[int], None, ("--until",), "Published in or before this year."),
-    ("kind", Optional[list[str]], None, ("--kind",), "model, agent or service."),
-    ("open_weights", Optional[bool], None, ("--open-weights/--closed-weights",), "Only models whose weights can (or cannot) be downloaded."),
-]
-
-
-def _filtered(func: Callable) -> Callable:
-    """Add the shared filter options of ``list`` to a command; pass it a Query."""
-    completions = _vocab_completions()
-    extra = [
-        inspect.Parameter(
-            name, inspect.Parameter.KEYWORD_ONLY, default=default,
-            annotation=Annotated[ann, typer.Option(*flags, help=help_, rich_help_panel="Filters",
-                                                   autocompletion=completions.get(name))],
-        )
-        for name, ann, default, flags, help_ in _FILTERS
-    ]
-    sig = inspect.signature(func, eval_str=True)
-    params = [p for p in sig.parameters.values() if p.name != "query"]
-    names = [f[0] for f in _FILTERS]
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from .query import QueryError, build
-
-        given = {n: kwargs.pop(n, None) for n in names}
-        try:
-            query = build(**given)
-        except QueryError as exc:
-            fail(str(exc))
-        return func(*args, query=query, **kwargs)
-
-    wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
-    return wrapper
-
-
-def _format(fmt: str | None, as_json: bool, allowed: tuple[str, ...], default: str = "table") -> str:
-    if as_json:
-        if fmt not in (None, "json"):
-            fail(f"--json and --format {fmt} disagree: give one of them")
-        return "json"
-    fmt = (fmt or default).lower()
-    if fmt not in allowed:
-        fail(f"unknown format '{shown(fmt)}': use one of {', '.join(allowed)}")
-    return fmt
+    try:
+        match = catalog.index().resolve(name, strict=strict)
+    except Ambiguous as exc:
+        lines = [f"{exc}:"] + [f"  {r.id:<28} {r.name} ({r.year or '?'}) {r.title or ''}" for r in exc.candidates]
+        raise Failed("\n".join(lines), 1) from None
+    except BadName as exc:
+        fail(str(exc), code=2)
+    except GeneralModel as exc:
+        fail(str(exc), code=1)
+    except ResolveError as exc:
+        fail(str(exc), code=1)
+    if match.how == "fuzzy":
+        out.note(f"'{shown(name)}' matched {match.record.name} ({match.record.id}) by similarity")
+    return match.record
 
 
 def _version(value: bool) -> None:
     if value:
-        emit(f"sllm {__version__}\n")
+        sys.stdout.write(f"sllm {__version__}\n")
         raise typer.Exit(0)
 
 
@@ -201,292 +270,287 @@ def _root(
 
 # --- commands ----------------------------------------------------------------
 
-FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="table, json, jsonl, csv, markdown, bibtex or ids.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
-
-
-@app.command("list")
-@_loads_catalog
-@_filtered
+@command("list")
+@loads_catalog
+@filtered
+@outputs()
 def list_(
-    query,
-    records,
-    sort: Annotated[str, typer.Option("--sort", "-s", help="name, year, size or id.")] = "name",
+    catalog, query, out,
+    sort: Annotated[str, typer.Option("--sort", "-s", metavar="[name|year|size|id]", help="Sort order.",
+                                      autocompletion=_completer(lambda: ("name", "year", "size", "id")))] = "name",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most this many.")] = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, metavar="N",
+                                                 help="Show at most N.", show_default=False)] = None,
 ) -> None:
     """List models; filters combine (same option repeated = OR, different = AND)."""
-    from .query import QueryError, select
-    from .query import sort as sort_records
-    from .render import FORMATS, RENDERERS
+    from . import commands
+    from .query import QueryError, unknown_note
 
-    fmt = _format(fmt, as_json, FORMATS)
     try:
-        chosen = sort_records(select(records, query), sort, reverse)
+        listing = commands.list_models(catalog.records, query, sort, reverse, limit)
     except QueryError as exc:
         fail(str(exc))
-    if not chosen:
-        note("no models match these filters")
-    if limit is not None:
-        chosen = chosen[:limit]
-    if fmt == "table":
-        _print_table(chosen)
-        return
-    if fmt == "bibtex":
-        _warn_citations(chosen)
-    emit(RENDERERS[fmt](chosen))
+    for line in unknown_note(listing.unknown):
+        out.note(line)
+    out.records(listing.records, total=listing.total,
+                empty="no models match these filters" if not listing.total else "")
 
 
-def _print_table(chosen) -> None:
-    if not chosen:
-        return
-    import shutil
-
-    from .render import to_table
-
-    terminal = sys.stdout.isatty()
-    colour = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    emit(to_table(chosen, shutil.get_terminal_size().columns, styled=colour, rule=terminal))
-    if terminal:
-        count = f"{len(chosen)} model{'s' if len(chosen) != 1 else ''}"
-        sys.stderr.write(f"\x1b[2m{count}\x1b[0m\n" if colour else f"{count}\n")
-
-
-def _resolve(catalog, name: str):
-    from .resolve import Ambiguous, BadName, ResolveError
-
-    try:
-        match = catalog.index().resolve(name)
-    except Ambiguous as exc:
-        note(f"error: {exc}:")
-        for r in exc.candidates:
-            sys.stderr.write(f"  {r.id:<28} {r.name} ({r.year or '?'}) {r.title or ''}\n")
-        raise typer.Exit(1) from None
-    except BadName as exc:
-        fail(str(exc), code=2)
-    except ResolveError as exc:
-        fail(str(exc), code=1)
-    if match.how == "fuzzy":
-        note(f"'{shown(name)}' matched {match.record.name} ({match.record.id}) by similarity")
-    return match.record
-
-
-@app.command()
-@_loads_catalog
+@command()
+@loads_catalog
+@outputs(verbose=True)
 def show(
-    name: Annotated[str, typer.Argument(help="Model name, alias or id; typos are forgiven.",
-                                        autocompletion=_complete_names)],
-    records,
-    catalog,
-    as_json: JsonOpt = False,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Model name, alias or id; a small typo is forgiven.",
+                                        autocompletion=_complete_names, show_default=False)],
+    catalog, out,
 ) -> None:
     """Show one model in full."""
-    record = _resolve(catalog, name)
-    if as_json:
+    record = _resolving(out, catalog, name)
+    if out.fmt == "table":
+        from .render import record_text
+
+        out.write(record_text(record, out.width, styled=out.colour, verbose=out.verbose), styled=out.colour)
+    elif out.fmt == "json":
         from .render import to_json_one
 
-        emit(to_json_one(record))
-        return
-    from .tables import console, record_panel
-
-    out = console()
-    if not out.is_terminal:
-        out.print(record.name)
-    out.print(record_panel(record, fancy=out.is_terminal))
+        out.write(to_json_one(record, out.options()))
+    else:
+        out.records([record])
 
 
-def _warn_citations(records) -> None:
-    for r in records:
-        if r.citation is None:
-            note(f"warning: {r.name} ({r.id}) has no citation in the catalog")
-        elif not r.citation.verified:
-            note(f"warning: the citation of {r.name} ({r.id}) is unverified; check it before use")
+def _cite_formats() -> tuple[str, ...]:
+    from .render import citation_formats
+
+    return (*citation_formats(), "markdown")
 
 
-@app.command()
-@_loads_catalog
+@command()
+@loads_catalog
+@outputs(formats=lambda: _cite_formats(), default="bibtex", fields=False, quiet=True)
 def cite(
-    names: Annotated[list[str], typer.Argument(help="Model names, aliases or ids.", autocompletion=_complete_names)],
-    records,
-    catalog,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, text or markdown.")] = "bibtex",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Append new BibTeX entries to this file.")] = None,
+    names: Annotated[list[str], typer.Argument(metavar="NAME...", help="Exact model names, aliases or ids.",
+                                               autocompletion=_complete_names, show_default=False)],
+    catalog, out,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
+                                                   help="Append the entries FILE lacks (BibTeX only).",
+                                                   show_default=False)] = None,
 ) -> None:
     """Print citations; with -o, append to a .bib file only what it lacks."""
-    fmt = _format(fmt, False, ("bibtex", "text", "markdown"))
-    if output is not None and fmt != "bibtex":
+    records = [_resolving(out, catalog, n, strict=True) for n in names]
+    records = list({r.id: r for r in records}.values())
+    if out.fmt == "markdown":  # the first version's name for Markdown references
+        out.fmt = "references"
+    if output is not None and out.fmt != "bibtex":
         fail("-o writes BibTeX: drop --format or use --format bibtex")
-    chosen, seen = [], set()
-    for name in names:
-        record = _resolve(catalog, name)
-        if record.id not in seen:
-            seen.add(record.id)
-            chosen.append(record)
-    _warn_citations(chosen)
-    citations = [r.citation for r in chosen if r.citation]
-    if not citations:
+    if not any(r.citation for r in records):
+        out.citation_warnings(records)
         fail("none of these models has a citation in the catalog", code=1)
-    from . import cite as citing
-
     if output is None:
-        emit(citing.bibtex(citations) if fmt == "bibtex" else citing.references(citations, fmt))
+        out.records(records)
         return
+    from .bibfile import CiteError, merge_into
+
+    out.citation_warnings(records)
     try:
-        result = citing.merge_into(output, citations)
-    except citing.CiteError as exc:
+        result = merge_into(output, [r.citation for r in records if r.citation], notify=out.note)
+    except CiteError as exc:
         fail(str(exc), code=1)
     for key, why in result.skipped:
-        note(f"skipped {key}: {why}")
-    note(f"added {len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'} to {output}")
+        out.note(f"skipped {key}: {why}")
+    out.note(f"added {len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'} to {output}")
 
 
-@app.command()
-@_loads_catalog
-def search(
-    text: Annotated[str, typer.Argument(help="Words to look for in names, aliases, titles and backbones.")],
-    records,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
-    as_json: JsonOpt = False,
+@command()
+@loads_catalog
+@outputs(verbose=False)
+def compare(
+    names: Annotated[list[str], typer.Argument(metavar="NAME...", help="Two or more model names, aliases or ids.",
+                                               autocompletion=_complete_names, show_default=False)],
+    catalog, out,
 ) -> None:
-    """Ranked fuzzy search, with the score of each hit."""
+    """Models side by side, one column each."""
+    from . import commands
+
+    records = list({r.id: r for r in (_resolving(out, catalog, n) for n in names)}.values())
+    if out.fmt != "table":
+        out.records(records)
+        return
+    from .grid import Column, render
+
+    rows = commands.comparison(records)
+    columns = (Column("", ratio=1, style="1"), *(Column(r.name, ratio=2, style="1;36") for r in records))
+    cells = [(label, *values) for label, values in rows]
+    out.write(render(columns, cells, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
+
+
+@command()
+@loads_catalog
+@filtered
+@outputs()
+def search(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words: a name, a field, a data type, a task.",
+                                        show_default=False)],
+    catalog, query, out,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N.")] = 20,
+) -> None:
+    """Search by meaning over names, titles, domains, modalities, backbones and more."""
+    from .query import select
     from .resolve import search as run_search
 
     if not text.strip():
         fail("empty search text: give a few words, e.g. 'sllm search protein language model'")
     if len(text) > 500:
         fail(f"search text is {len(text)} characters long; use fewer than 500")
-    hits = run_search(records, text, limit)
-    if as_json:
-        import json
-
-        emit(json.dumps([{"id": r.id, "name": r.name, "score": s} for r, s in hits], ensure_ascii=False, indent=2) + "\n")
+    hits = run_search(select(catalog.records, query), text, limit)
+    if out.fmt == "json" and not out.fields:
+        out.json([{"id": r.id, "name": r.name, "score": s} for r, s in hits])
+        return
+    if out.fmt != "table":
+        out.records([r for r, _ in hits], empty=f"nothing matches '{shown(text)}'")
         return
     if not hits:
-        note(f"nothing matches '{shown(text)}'")
+        out.note(f"nothing matches '{shown(text)}'")
         return
-    from rich.table import Table
+    from .grid import Column, render
 
-    from .tables import console
-
-    out = console()
-    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold" if out.is_terminal else "")
-    table.add_column("Score", justify="right", no_wrap=True)
-    table.add_column("Name", overflow="fold")
-    table.add_column("Id", overflow="fold")
-    table.add_column("Title", overflow="fold")
-    for r, score in hits:
-        table.add_row(f"{score:.0f}", r.name, r.id, r.title or "")
-    out.print(table)
+    columns = (Column("Score"), Column("Name", ratio=2, style="1;36"), Column("Id", ratio=2),
+               Column("Title", ratio=4))
+    rows = [(f"{s:.0f}", r.name, r.id, r.title or "") for r, s in hits]
+    out.write(render(columns, rows, out.width, styled=out.colour, rule=out.terminal), styled=out.colour)
 
 
-@app.command()
+@command()
+@outputs(formats=("text", "json"), default="text", fields=False)
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Catalog files or folders (default: the bundled catalog).")] = None,
+    out,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", show_default=False,
+                     help="Catalog files or folders (default: the bundled catalog).")] = None,
 ) -> None:
-    """Check catalog files: schema, ids, vocabulary, links, sizes, citations."""
+    """Check catalog files: schema, ids, vocabulary, links, sizes, citations, targets."""
     from . import validate as checks
     from .catalog import CatalogError, bundled_files, expand
 
     try:
         files = expand(paths) if paths else bundled_files()
     except CatalogError as exc:
-        for problem in exc.problems:
-            note(f"error: {problem}")
-        raise typer.Exit(1) from None
+        raise Failed("\n".join(f"error: {p}" for p in exc.problems), 1) from None
     report = checks.run(files)
-    for problem in report.problems:
-        emit(f"{problem}\n")
-    pct = 100.0 * report.verified / report.citations if report.citations else 0.0
-    summary = (
-        f"{report.records} records in {len(report.files)} files; {report.citations} citations "
-        f"({report.records - report.citations} records without one), "
-        f"{report.verified} verified ({pct:.1f}%); {len(report.problems)} problems"
-    )
-    note(summary)
+    if out.fmt == "json":
+        out.json(report.as_data())
+    else:
+        for problem in report.problems:
+            out.write(f"{problem}\n")
+        for line in report.summary():
+            out.note(line)
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@command()
+@loads_catalog
+@outputs(formats=("text", "json"), default="text", fields=False)
+def check(
+    file: Annotated[Path, typer.Argument(metavar="FILE.bib", help="The bibliography to audit; it is never changed.",
+                                         show_default=False)],
+    catalog, out,
+    fix: Annotated[bool, typer.Option("--fix", help="Write a corrected copy (needs -o).")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                                                   help="Where --fix writes the corrected copy.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let -o replace an existing file.")] = False,
+) -> None:
+    """Audit a .bib file against the catalog's citations: authors, title, year, ids, venue."""
+    from . import bibcheck
+
+    if fix and output is None:
+        fail("--fix writes a corrected copy: give it a path with -o FILE")
+    if output is not None and not fix:
+        fail("-o is where --fix writes: add --fix")
+    if output is not None and (output.resolve() == file.resolve()
+                               or (output.exists() and file.exists() and output.samefile(file))):
+        fail(f"-o {shown(str(output))} is the input file: the input is never changed; give another path")
+    if output is not None and output.exists() and not force:
+        fail(f"{shown(str(output))} already exists: give another -o path, or --force to replace it")
+    try:
+        text = bibcheck.read(file)
+        report = bibcheck.check(text, catalog.records, name=str(file))
+        if fix:
+            bibcheck.write_copy(output, bibcheck.fix(text, report, name=str(file)), force=force)
+    except bibcheck.BibError as exc:
+        fail(str(exc), code=1)
+    if out.fmt == "json":
+        out.json(report.as_data())
+    else:
+        out.write(bibcheck.human(report))
+    out.note(report.summary())
+    if fix:
+        out.note(f"wrote the corrected copy to {output}")
+    if report.problems:
         raise typer.Exit(1)
 
 
 # --- overview commands ----------------------------------------------------------
 
-def _json_out(data) -> None:
-    import json
-
-    emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _human():
-    from .tables import console
-
-    out = console()
-    return out, out.is_terminal and not os.environ.get("NO_COLOR")
+def _drawn(out, data, empty: bool, empty_note: str, draw: Callable) -> None:
+    """The shared ending of the overview commands: JSON, a note, or a drawing."""
+    if out.fmt == "json":
+        out.json(data)
+    elif empty:
+        out.note(empty_note)
+    else:
+        out.draw(draw(data, fancy=out.colour))
 
 
-def _present(data, as_json: bool, empty: bool, empty_note: str, draw: str) -> None:
-    """The shared ending of the overview commands: JSON, a note, or a rich drawing."""
-    if as_json:
-        _json_out(data)
-        return
-    if empty:
-        note(empty_note)
-        return
-    from . import tables
-
-    out, fancy = _human()
-    out.print(getattr(tables, draw)(data, fancy=fancy))
-
-
-@app.command()
-@_loads_catalog
-@_filtered
+@command()
+@loads_catalog
+@filtered
+@outputs(formats=OVERVIEW)
 def stats(
-    query,
-    records,
-    top: Annotated[int, typer.Option("--top", min=1, help="Backbone families to show.")] = 15,
-    as_json: JsonOpt = False,
+    catalog, query, out,
+    top: Annotated[int, typer.Option("--top", min=1, metavar="N", help="Backbone families to show.")] = 15,
 ) -> None:
     """Counts by domain, modality, type, year, kind and backbone family, as bar charts."""
-    from .query import select
-    from .views import stats as count
+    from . import commands
 
-    chosen = select(records, query)
-    data = count(chosen, top=top)
-    if as_json:
-        _json_out({"models": len(chosen), **data})
+    data = commands.stats(catalog.records, query, top=top)
+    if out.fmt == "json":
+        out.json(data)
         return
-    if not chosen:
-        note("no models match these filters")
+    if not data["models"]:
+        out.note("no models match these filters")
         return
     from .tables import bars
 
-    out, fancy = _human()
-    out.print(f"{len(chosen)} models", style="bold" if fancy else "")
     titles = {"domain": "By domain", "modality": "By modality", "architecture": "By architecture type",
-              "year": "By year", "kind": "By kind", "backbone": f"Top {top} backbone families"}
+              "year": "By year", "kind": "By kind", "backbone": "Backbone families"}
+    parts = [f"{data['models']} models"]
+    from rich.console import Group
+
+    items = [parts[0]]
     for facet, counts in data.items():
-        out.print()
-        out.print(bars(titles[facet], counts, fancy=fancy))
+        if facet == "models":
+            continue
+        title = titles[facet]
+        if facet == "backbone":
+            title = f"Top {len(counts)} backbone families" if len(counts) == top else title
+        items += ["", bars(title, counts, fancy=out.colour)]
+    out.draw(Group(*items))
 
 
-@app.command()
-@_loads_catalog
-@_filtered
+@command()
+@loads_catalog
+@filtered
+@outputs(formats=OVERVIEW, fields=False)
 def taxonomy(
-    query,
-    records,
-    cell: Annotated[Optional[str], typer.Argument(help="A cell such as 2.D: list its models.")] = None,
-    examples: Annotated[int, typer.Option("--examples", min=0, help="Example models per cell.")] = 3,
-    as_json: JsonOpt = False,
+    catalog, query, out,
+    cell: Annotated[Optional[str], typer.Argument(metavar="[CELL]", help="A cell such as 2.D: list its models.",
+                                                  autocompletion=_completer(lambda: _cells()),
+                                                  show_default=False)] = None,
+    examples: Annotated[int, typer.Option("--examples", min=0, metavar="N", help="Example models per cell.")] = 3,
 ) -> None:
     """The 3 x 4 grid of architecture types with counts and examples; or one cell's models."""
-    from .query import select
-    from .views import in_cell
-    from .views import taxonomy as grid
+    from . import commands
     from .vocab import VocabularyError, resolve_type
 
-    chosen = select(records, query)
     if cell is not None:
         try:
             codes = resolve_type(cell)
@@ -494,85 +558,83 @@ def taxonomy(
             fail(str(exc))
         if len(codes) != 1:
             fail(f"'{shown(cell)}' is a whole column: give one cell such as {codes[0]} (or use 'sllm list --type {cell}')")
-        members = sorted(in_cell(chosen, codes[0]), key=lambda r: r.name.casefold())
-        if as_json:
-            from .render import to_json
-
-            emit(to_json(members))
-            return
-        if not members:
-            note(f"no models of type {codes[0]} match these filters")
-            return
-        _print_table(members)
+        members = commands.taxonomy_cell(catalog.records, codes[0], query)
+        out.records(members, empty=f"no models of type {codes[0]} match these filters")
         return
-    cells = grid(chosen, examples=examples)
-    if as_json:
-        _json_out({"models": len(chosen), "untyped": sum(1 for r in chosen if not r.architecture), "cells": cells})
+    data = commands.taxonomy(catalog.records, query, examples=examples)
+    if out.fmt == "json":
+        out.json(data)
         return
     from .tables import taxonomy_grid
 
-    out, fancy = _human()
-    out.print(taxonomy_grid(cells, fancy=fancy))
-    untyped = sum(1 for r in chosen if not r.architecture)
-    if untyped:
-        out.print(f"{untyped} of {len(chosen)} models fit no cell of the taxonomy.")
+    out.draw(taxonomy_grid(data["cells"], fancy=out.colour))
+    if data["untyped"]:
+        out.write(f"{data['untyped']} of {data['models']} models fit no cell of the taxonomy.\n")
 
 
-@app.command()
-@_loads_catalog
-@_filtered
+def _cells() -> list[str]:
+    from .vocab import TYPES
+
+    return list(TYPES)
+
+
+def _families() -> list[str]:
+    from .query import BY_NAME
+
+    return list(BY_NAME["backbone"].choices())
+
+
+@command()
+@loads_catalog
+@filtered
+@outputs(formats=OVERVIEW)
 def tree(
-    family: Annotated[str, typer.Argument(metavar="BACKBONE", help="A backbone family: llama, bert, t5, mistral, ...")],
-    query,
-    records,
-    depth: Annotated[int, typer.Option("--depth", min=1, help="How many generations to follow.")] = 4,
-    as_json: JsonOpt = False,
+    family: Annotated[str, typer.Argument(metavar="BACKBONE", help="A backbone family: llama, bert, t5, mistral, ...",
+                                          autocompletion=_completer(_families), show_default=False)],
+    catalog, query, out,
+    depth: Annotated[int, typer.Option("--depth", min=1, metavar="N", help="How many generations to follow.")] = 4,
 ) -> None:
     """The models built on a backbone family, as a tree of lineage."""
-    from .query import select, tokens
-    from .views import tree as lineage
+    from . import commands
+    from .query import tokens
 
     if not tokens(family):
         fail(f"backbone '{shown(family)}' has no letters or digits: use a family name such as llama or bert")
-    data = lineage(select(records, query), family, depth=depth)
-    _present(data, as_json, not data["children"],
-             f"no catalogued model names a backbone of the '{shown(family)}' family", "tree_view")
+    from .tables import tree_view
+
+    data = commands.tree(catalog.records, family, query, depth=depth)
+    _drawn(out, data, not data["children"], f"no catalogued model names a backbone of the '{shown(family)}' family",
+           tree_view)
 
 
-@app.command()
-@_loads_catalog
-@_filtered
-def timeline(query, records, as_json: JsonOpt = False) -> None:
+@command()
+@loads_catalog
+@filtered
+@outputs(formats=OVERVIEW)
+def timeline(catalog, query, out) -> None:
     """Models per year, split by domain, as a chart."""
-    from .query import select
-    from .views import timeline as per_year
+    from . import commands
+    from .tables import timeline_chart
 
-    data = per_year(select(records, query))
-    _present(data, as_json, not data, "no dated models match these filters", "timeline_chart")
+    data = commands.timeline(catalog.records, query)
+    _drawn(out, data, not data, "no dated models match these filters", timeline_chart)
 
 
-@app.command()
-@_loads_catalog
-@_filtered
-def export(
-    query,
-    records,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown (an awesome-list README) or json.")] = "markdown",
-) -> None:
-    """Publish the (filtered) catalog as a README-style list grouped by domain and modality."""
-    from .query import select
-    from .query import sort as sort_records
+@command()
+@loads_catalog
+@filtered
+@outputs(formats=("markdown",) + tuple(f for f in ("json", "jsonl", "csv", "tsv", "bibtex")), default="markdown")
+def export(catalog, query, out) -> None:
+    """Publish the (filtered) catalog: a README-style list (markdown) or the records."""
+    from . import commands
 
-    fmt = _format(fmt, False, ("markdown", "json"), default="markdown")
-    chosen = sort_records(select(records, query), "name")
-    if fmt == "json":
-        from .render import to_json
+    chosen = commands.export(catalog.records, query)
+    if out.fmt == "markdown":
+        from .views import export_markdown
 
-        emit(to_json(chosen))
+        out.write(export_markdown(chosen))
         return
-    from .views import export_markdown
-
-    emit(export_markdown(chosen))
+    out.records(chosen)
 
 
 # --- entry point ---------------------------------------------------------------
@@ -591,29 +653,82 @@ def _name_of(info) -> str:
     return info.name or info.callback.__name__.replace("_", "-")
 
 
+def command_names() -> list[str]:
+    return [_name_of(c) for c in app.registered_commands]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the app; usage errors become one line on stderr with exit code 2."""
+    """Run the app; failures become one line on stderr with a proper exit code."""
+    from .output import Closed, _stderr
+
     args = sys.argv[1:] if argv is None else list(argv)
     runner = app
-    if args and args[0] in {_name_of(c) for c in app.registered_commands} and "_SLLM_COMPLETE" not in os.environ:
+    if args and args[0] in set(command_names()) and "_SLLM_COMPLETE" not in os.environ:
         runner = _only(args[0])
     try:
-        rv = runner(args=args, prog_name="sllm", standalone_mode=False)
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            rv = runner(args=args, prog_name="sllm", standalone_mode=False)
+        finally:
+            try:
+                if sys.stdout is not None:
+                    sys.stdout.flush()
+            except BrokenPipeError:
+                raise Closed() from None
+            except (ValueError, OSError):
+                _quiet_stdout()
+    except (Closed, BrokenPipeError):
+        _quiet_stdout()
         return 0
+    except OSError as exc:  # the framework's own output (--help) refused: disk full, ...
+        _quiet_stdout()
+        _stderr(f"sllm: error: cannot write the output: {exc.strerror or exc}\n")
+        return 1
+    except Failed as exc:
+        report(exc)
+        return exc.code
     except KeyboardInterrupt:
+        _stderr("\n")
         return 130
-    except Exception as exc:  # the framework's usage errors, recognised by shape
-        if type(exc).__name__ == "Abort":
-            sys.stderr.write("\n")
+    except SystemExit as exc:
+        # rich and the framework exit 1 when their output (--help) meets a closed pipe,
+        # after pointing stdout at /dev/null: a reader that went away is not a failure.
+        if exc.code == 1 and (type(sys.stdout).__name__ == "PacifyFlushWrapper" or _stdout_is_devnull()):
+            _quiet_stdout()
+            return 0
+        raise exc
+    except Exception as exc:  # the framework's own exits and usage errors, recognised by shape
+        name = type(exc).__name__
+        if name == "Abort":
+            _stderr("\n")
             return 130
+        if name == "Exit":
+            return int(getattr(exc, "exit_code", 0) or 0)
+        if name == "NoArgsIsHelpError":
+            return 2
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             ctx = getattr(exc, "ctx", None)
             path = ctx.command_path if ctx is not None else "sllm"
             message = " ".join(exc.format_message().split())
-            sys.stderr.write(f"{path}: error: {message} (see '{path} --help')\n")
+            if not message:
+                return int(exc.exit_code)
+            _stderr(f"{path}: error: {message} (see '{path} --help')\n")
             return int(exc.exit_code)
         raise
     return rv if isinstance(rv, int) else 0
+
+
+def _stdout_is_devnull() -> bool:
+    try:
+        here, null = os.fstat(1), os.stat(os.devnull)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (null.st_dev, null.st_ino)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that Python's exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -102,8 +102,35 @@ def _converter(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | N
     return None
 
 
+def _display(param: Any) -> Callable[[Any], Any]:
+    """What ``--help`` shows after an option: nothing for a flag, else its metavar
+    (``N``, ``[table|json]``), never a Python type name such as ``<list[str]>``."""
+    def display(ctx: Any = None) -> Any:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            return None
+        if getattr(param, "param_type_name", "") == "argument":
+            return None  # the argument's metavar is already its name
+        if param.metavar:
+            return param.metavar
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if get_origin(annotation) is list:
+            (annotation,) = get_args(annotation)
+        return {int: "N", Path: "PATH"}.get(annotation, "TEXT")
+
+    return display
+
+
+def _plain_help(param: Any) -> None:
+    param.display_type_rich = _display(param)
+    param.display_type = _display(param)
+    param._get_number_range_help_str = lambda: ""
+
+
 def install(command: Any, ctx: Any) -> None:
-    """Give each parameter of ``command`` (its help option too) a plain converter where one fits."""
+    """Give each parameter of ``command`` (its help option too) a plain converter where one
+    fits, and a plain description in ``--help``."""
+    for param in command.get_params(ctx):
+        _plain_help(param)
     if RuntimeParam is None:  # pragma: no cover
         return
     for param in command.get_params(ctx):

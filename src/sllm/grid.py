@@ -108,6 +108,15 @@ def widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], total: int)
             out[i] = size
             left -= size
         pool = [i for i in pool if i not in settle]
+    # Settling a column at its floor can leave the others less than theirs: take the
+    # excess back from the widest columns, never below one wide character.
+    excess = sum(out[i] for i in flexible) - room
+    while excess > 0:
+        i = max(flexible, key=lambda i: out[i])
+        if out[i] <= 2:
+            break
+        out[i] -= 1
+        excess -= 1
     return out
 
 

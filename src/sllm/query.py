@@ -1,20 +1,35 @@
-"""Filtering and sorting records.
+"""Filtering and sorting records, from one specification of every filter.
 
-Repeating an option widens it (OR), different options narrow (AND). All values
-arrive already resolved to the vocabulary; parsing loose user input is
-:func:`build`'s job, so :class:`Query` itself can be built by library callers too.
+Each :class:`Filter` says how the option is spelled, how its values are parsed,
+and how a record is tested. The CLI builds its options from :data:`FILTERS`, and
+:func:`build` parses user input with the same entries, so a new filter is one
+entry here. Repeating an option widens it (OR), different options narrow (AND).
+
+A test answers True, False, or None when the record lacks the field the filter
+needs (no parameter count, unknown weights, no year): such records are left out,
+and :func:`select` counts them so that the user can be told.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from .messages import shown
-from .records import Record
-from .sizes import SizeError, parse_size
-from .vocab import VocabularyError, resolve, resolve_type
+from .records import Record, Size
+from .sizes import SizeError, parse_size, same_label
+from .vocab import (
+    ACCESS,
+    DOMAINS,
+    EVIDENCE,
+    KINDS,
+    MODALITIES,
+    TYPES,
+    VocabularyError,
+    resolve,
+    resolve_type,
+)
 
 SORT_KEYS = ("name", "year", "size", "id")
 MIN_YEAR, MAX_YEAR = 1950, 2100
@@ -25,68 +40,231 @@ class QueryError(ValueError):
 
 
 @dataclass(frozen=True)
+class Filter:
+    """One filter: its option, its parser and its test.
+
+    ``parse`` turns the user's values (a tuple when ``many``, else one value) into
+    what ``test`` takes; ``test(record, value)`` is True, False, or None when the
+    record lacks ``needs``. Filters with ``per_size`` test one released size at a
+    time, and all of them must hold for the same size.
+    """
+
+    name: str
+    flags: tuple[str, ...]
+    help: str
+    parse: Callable[[Any], Any]
+    test: Callable[[Any, Any], Optional[bool]]
+    many: bool = False
+    kind: type = str
+    metavar: str = "TEXT"
+    choices: Callable[[], Sequence[str]] | None = None
+    needs: str = ""
+    per_size: bool = False
+    #: The test also takes the catalog's :class:`lineage.Lineage` (backbones of backbones).
+    lineage: bool = False
+
+
+def _vocab(field: str) -> Callable[[tuple[str, ...]], frozenset[str]]:
+    return lambda values: frozenset(resolve(field, v) for v in values)
+
+
+def _types(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t for v in values for t in resolve_type(v))
+
+
+def _size(value: str) -> int:
+    return parse_size(value)
+
+
+def _year(value: int) -> int:
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise QueryError(f"year {value} is out of range: use a year between {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+def _backbones(values: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    for b in values:
+        if not tokens(b):
+            raise QueryError(f"backbone '{shown(b)}' has no letters or digits: use a family name such as llama or bert")
+    return tuple(tokens(b) for b in values)
+
+
+def _any_of(attr: str) -> Callable[[Record, frozenset], Optional[bool]]:
+    return lambda r, wanted: not wanted.isdisjoint(getattr(r, attr))
+
+
+def _year_test(compare: Callable[[int, Any], bool]) -> Callable[[Record, Any], Optional[bool]]:
+    return lambda r, v: None if r.year is None else compare(r.year, v)
+
+
+def _count(size: Size) -> Optional[int]:
+    """The read parameter count, else what the released label says (7B): for filtering
+    only, never stored."""
+    if size.parameters is not None:
+        return size.parameters
+    try:
+        return parse_size(size.label)
+    except SizeError:
+        return None
+
+
+def _sizes_test(wanted: tuple[tuple[str, Optional[int]], ...]) -> Callable[[Size], Optional[bool]]:
+    """``--size``: the label as released (``8x7B``), or the count it names (``7B``)."""
+    def test(s: Size) -> Optional[bool]:
+        for label, count in wanted:
+            if same_label(s.label, label):
+                return True
+            if count is not None and _count(s) == count:
+                return True
+        return None if _count(s) is None else False
+    return test
+
+
+def _parse_sizes(values: tuple[str, ...]) -> tuple[tuple[str, Optional[int]], ...]:
+    out = []
+    for v in values:
+        try:
+            out.append((v, parse_size(v)))
+        except SizeError:
+            from .sizes import is_moe_label
+
+            if not is_moe_label(v):
+                raise
+            out.append((v, None))
+    return tuple(out)
+
+
+def _license(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(v.strip().casefold() for v in values)
+
+
+def _language(values: tuple[str, ...]) -> frozenset[str]:
+    from .vocab import resolve_language
+
+    return frozenset(resolve_language(v) for v in values)
+
+
+def _choice(what: str, value: str, valid: Sequence[str]) -> str:
+    key = value.strip().casefold()
+    if key not in valid:
+        import difflib
+
+        close = difflib.get_close_matches(key, valid, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise QueryError(f"unknown {what} '{shown(value)}': {hint}valid: {', '.join(valid)}")
+    return key
+
+
+def _access(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_choice("access", v, ACCESS) for v in values)
+
+
+def _backbone_test(r: Record, wanted: tuple[tuple[str, ...], ...], lineage: Any) -> Optional[bool]:
+    return any(family_match(q, tokens(b)) for q in wanted for b in lineage.ancestors(r))
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("domain", ("--domain", "-d"), "Domain, e.g. medicine, chem, law (repeat for OR).",
+           _vocab("domain"), _any_of("domains"), many=True, metavar="DOMAIN", choices=lambda: DOMAINS),
+    Filter("modality", ("--modality", "-m"), "Modality, e.g. vision, protein, dna.",
+           _vocab("modality"), _any_of("modalities"), many=True, metavar="MODALITY", choices=lambda: MODALITIES),
+    Filter("type", ("--type", "-t"), "Architecture type: a cell 2.A / 2a, or a column 1, 2, 3.",
+           _types, _any_of("architecture"), many=True, metavar="TYPE",
+           choices=lambda: [*TYPES, "1", "2", "3"]),
+    Filter("backbone", ("--backbone", "-b"),
+           "Backbone family, following lineage: llama finds LLaMA, Llama 2, and models built on Vicuna.",
+           _backbones, _backbone_test, many=True, metavar="FAMILY", choices=lambda: _backbone_names(),
+           lineage=True),
+    Filter("size", ("--size",), "A released size: 7B, 110M, Base, 8x7B.",
+           _parse_sizes, lambda s, v: _sizes_test(v)(s), many=True, metavar="SIZE",
+           needs="a parameter count", per_size=True),
+    Filter("min_size", ("--min-size",), "Has a released size of at least this (1B, 500M).",
+           _size, lambda s, v: None if _count(s) is None else _count(s) >= v, metavar="SIZE",
+           needs="a parameter count", per_size=True),
+    Filter("max_size", ("--max-size",), "Has a released size of at most this.",
+           _size, lambda s, v: None if _count(s) is None else _count(s) <= v, metavar="SIZE",
+           needs="a parameter count", per_size=True),
+    Filter("year", ("--year",), "Year of the first public version (repeatable).",
+           lambda vs: frozenset(_year(v) for v in vs), _year_test(lambda y, v: y in v), many=True, kind=int,
+           metavar="YEAR", needs="a year"),
+    Filter("since", ("--since",), "First public in or after this year.",
+           _year, _year_test(lambda y, v: y >= v), kind=int, metavar="YEAR", needs="a year"),
+    Filter("until", ("--until",), "First public in or before this year.",
+           _year, _year_test(lambda y, v: y <= v), kind=int, metavar="YEAR", needs="a year"),
+    Filter("kind", ("--kind",), "model, agent or service.",
+           _vocab("kind"), lambda r, v: r.kind in v, many=True, metavar="KIND", choices=lambda: KINDS),
+    Filter("open_weights", ("--open-weights/--closed-weights",),
+           "Weights can (or cannot) be downloaded.",
+           lambda v: v, lambda r, v: None if r.open_weights is None else r.open_weights is v, kind=bool,
+           needs="known weights"),
+    Filter("access", ("--access",), "open, open-restricted, open-noncommercial, api, hosted or unreleased.",
+           _access, lambda r, v: None if r.access is None else r.access in v, many=True, metavar="ACCESS",
+           choices=lambda: ACCESS, needs="a known access"),
+    Filter("license", ("--license",), "Licence of the weights, e.g. apache-2.0, mit, llama2.",
+           _license, lambda r, v: None if r.license is None else r.license.casefold() in v, many=True,
+           metavar="LICENSE", needs="a known licence"),
+    Filter("evidence", ("--evidence",), "How the citation was checked: primary, corroborated or unconfirmed.",
+           lambda vs: frozenset(_choice("evidence", v, EVIDENCE) for v in vs),
+           lambda r, v: None if r.citation is None else r.citation.evidence in v, many=True, metavar="LEVEL",
+           choices=lambda: EVIDENCE, needs="a citation"),
+    Filter("language", ("--language", "-l"), "Natural language, ISO 639-1 or its name: zh, chinese, en.",
+           _language, lambda r, v: None if not r.languages else not v.isdisjoint(r.languages), many=True,
+           metavar="LANG", needs="known languages"),
+)
+
+BY_NAME = {f.name: f for f in FILTERS}
+
+
+def _backbone_names() -> list[str]:
+    from .backbones import load
+
+    return sorted({b.family or b.name for b in load().entries.values()}, key=str.casefold)
+
+
+@dataclass(frozen=True)
 class Query:
-    domains: frozenset[str] = frozenset()
-    modalities: frozenset[str] = frozenset()
-    types: frozenset[str] = frozenset()
-    backbones: tuple[str, ...] = ()
-    sizes: frozenset[int] = frozenset()
-    min_size: int | None = None
-    max_size: int | None = None
-    years: frozenset[int] = frozenset()
-    since: int | None = None
-    until: int | None = None
-    kinds: frozenset[str] = frozenset()
-    open_weights: bool | None = None
-    _backbone_tokens: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    """Parsed filter values by filter name; an empty query matches everything."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_backbone_tokens", tuple(tokens(b) for b in self.backbones))
+    values: tuple[tuple[str, Any], ...] = ()
 
-    def matches(self, r: Record) -> bool:
-        if self.domains and self.domains.isdisjoint(r.domains):
-            return False
-        if self.modalities and self.modalities.isdisjoint(r.modalities):
-            return False
-        if self.types and self.types.isdisjoint(r.architecture):
-            return False
-        if self.kinds and r.kind not in self.kinds:
-            return False
-        if self.open_weights is not None and r.open_weights is not self.open_weights:
-            return False
-        if self.years or self.since or self.until:
-            if r.year is None:
-                return False
-            if self.years and r.year not in self.years:
-                return False
-            if self.since and r.year < self.since:
-                return False
-            if self.until and r.year > self.until:
-                return False
-        if self.sizes or self.min_size or self.max_size:
-            if not any(self._size_ok(s.parameters) for s in r.sizes):
-                return False
-        if self._backbone_tokens:
-            if not any(
-                family_match(q, tokens(b)) for q in self._backbone_tokens for b in r.backbones
-            ):
-                return False
-        return True
-
-    def _size_ok(self, n: int | None) -> bool:
-        """One released size must satisfy every size condition at once."""
-        if n is None:
-            return False
-        if self.sizes and n not in self.sizes:
-            return False
-        if self.min_size is not None and n < self.min_size:
-            return False
-        if self.max_size is not None and n > self.max_size:
-            return False
-        return True
+    def __getitem__(self, name: str) -> Any:
+        return dict(self.values).get(name)
 
     def is_empty(self) -> bool:
-        return self == Query()
+        return not self.values
+
+    def test(self, r: Record, lineage: Any = None) -> tuple[bool, Optional[str]]:
+        """(matches, the filter whose field the record lacks when it is left out for that)."""
+        unknown = None
+        sized = []
+        for name, value in self.values:
+            f = BY_NAME[name]
+            if f.per_size:
+                sized.append((f, value))
+                continue
+            if f.lineage:
+                if lineage is None:
+                    from .lineage import Lineage
+
+                    lineage = Lineage([r])
+                ok = f.test(r, value, lineage)
+            else:
+                ok = f.test(r, value)
+            if ok is False:
+                return False, None
+            if ok is None and unknown is None:
+                unknown = name
+        if sized:
+            results = [[f.test(s, v) for f, v in sized] for s in r.sizes]
+            if not any(all(x is True for x in res) for res in results):
+                lacking = not results or any(None in res and False not in res for res in results)
+                if not lacking:
+                    return False, None
+                unknown = unknown or sized[0][0].name
+        return (unknown is None), unknown
+
+    def matches(self, r: Record) -> bool:
+        return self.test(r)[0]
 
 
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:\.\d+)*[a-z]*")
@@ -112,66 +290,87 @@ def family_match(query: Sequence[str], backbone: Sequence[str]) -> bool:
     return part == last or (last[-1].isdigit() and part.startswith(last + "."))
 
 
-def build(
-    domain: Iterable[str] | None = (),
-    modality: Iterable[str] | None = (),
-    type: Iterable[str] | None = (),
-    backbone: Iterable[str] | None = (),
-    size: Iterable[str] | None = (),
-    min_size: str | None = None,
-    max_size: str | None = None,
-    year: Iterable[int] | None = (),
-    since: int | None = None,
-    until: int | None = None,
-    kind: Iterable[str] | None = (),
-    open_weights: bool | None = None,
-) -> Query:
-    """A :class:`Query` from user input, or :class:`QueryError` naming the bad value.
+def build(**given: Any) -> Query:
+    """A :class:`Query` from user input by filter name, or :class:`QueryError` naming the bad value.
 
-    ``None`` for a repeatable option means "not given", as the CLI passes it.
+    ``None`` (or an empty list for a repeatable filter) means "not given", as the CLI passes it.
     """
-    domain, modality, type, backbone, size, year, kind = (
-        tuple(v or ()) for v in (domain, modality, type, backbone, size, year, kind)
-    )
-    try:
-        domains = frozenset(resolve("domain", d) for d in domain)
-        modalities = frozenset(resolve("modality", m) for m in modality)
-        kinds = frozenset(resolve("kind", k) for k in kind)
-        types = frozenset(t for value in type for t in resolve_type(value))
-    except VocabularyError as exc:
-        raise QueryError(str(exc)) from None
-    try:
-        sizes = frozenset(parse_size(s) for s in size)
-        lo = parse_size(min_size) if min_size is not None else None
-        hi = parse_size(max_size) if max_size is not None else None
-    except SizeError as exc:
-        raise QueryError(str(exc)) from None
+    unknown = set(given) - set(BY_NAME)
+    if unknown:
+        raise TypeError(f"unknown filters: {sorted(unknown)}")
+    values = []
+    for f in FILTERS:
+        raw = given.get(f.name)
+        if raw is None or (f.many and not raw):
+            continue
+        if f.many and isinstance(raw, (str, int)):
+            raw = (raw,)
+        try:
+            values.append((f.name, f.parse(tuple(raw) if f.many else raw)))
+        except (VocabularyError, SizeError) as exc:
+            raise QueryError(str(exc)) from None
+    query = Query(tuple(values))
+    lo, hi = query["min_size"], query["max_size"]
     if lo is not None and hi is not None and lo > hi:
-        raise QueryError(f"--min-size {shown(min_size)} is larger than --max-size {shown(max_size)}: no model can match")
-    for value in [*year, since, until]:
-        if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
-            raise QueryError(f"year {value} is out of range: use a year between {MIN_YEAR} and {MAX_YEAR}")
-    if since is not None and until is not None and since > until:
-        raise QueryError(f"--since {since} is after --until {until}: no model can match")
-    cleaned = []
-    for b in backbone:
-        if not tokens(b):
-            raise QueryError(f"backbone '{shown(b)}' has no letters or digits: use a family name such as llama or bert")
-        cleaned.append(b)
-    return Query(
-        domains=domains, modalities=modalities, types=types, backbones=tuple(cleaned),
-        sizes=sizes, min_size=lo, max_size=hi, years=frozenset(year), since=since,
-        until=until, kinds=kinds, open_weights=open_weights,
-    )
+        raise QueryError(f"--min-size {shown(given['min_size'])} is larger than --max-size "
+                         f"{shown(given['max_size'])}: no model can match")
+    if query["since"] is not None and query["until"] is not None and query["since"] > query["until"]:
+        raise QueryError(f"--since {query['since']} is after --until {query['until']}: no model can match")
+    return query
+
+
+@dataclass
+class Selection:
+    """The records a query matched, and how many it left out for lack of a fact, by filter."""
+
+    records: list[Record]
+    unknown: dict[str, int]
 
 
 def select(records: Iterable[Record], query: Query) -> list[Record]:
+    return choose(records, query).records
+
+
+def choose(records: Iterable[Record], query: Query) -> Selection:
     if query.is_empty():
-        return list(records)
-    where = getattr(records, "where", None)  # a loaded catalog filters without building every record
-    if where is not None:
-        return where(query.matches)
-    return [r for r in records if query.matches(r)]
+        return Selection(list(records), {})
+    lineaged = any(BY_NAME[name].lineage for name, _ in query.values)
+    where = getattr(records, "where", None)  # a loaded catalog builds only the records that match
+    if where is not None and not lineaged:
+        left_out: dict[str, int] = {}
+
+        def passes(r: Record) -> bool:
+            ok, lacking = query.test(r)
+            if not ok and lacking:
+                left_out[lacking] = left_out.get(lacking, 0) + 1
+            return ok
+
+        return Selection(where(passes), left_out)
+    records = list(records)
+    lineage = None
+    if lineaged:
+        from .lineage import Lineage
+
+        lineage = Lineage(records)
+    chosen: list[Record] = []
+    unknown: dict[str, int] = {}
+    for r in records:
+        ok, lacking = query.test(r, lineage)
+        if ok:
+            chosen.append(r)
+        elif lacking:
+            unknown[lacking] = unknown.get(lacking, 0) + 1
+    return Selection(chosen, unknown)
+
+
+def unknown_note(unknown: dict[str, int]) -> list[str]:
+    """One line per filter that could not decide some records."""
+    out = []
+    for name, count in unknown.items():
+        f = BY_NAME[name]
+        flag = f.flags[0].split("/")[0]
+        out.append(f"{count} record{'s' if count != 1 else ''} without {f.needs} left out by {flag}")
+    return out
 
 
 def sort(records: list[Record], key: str = "name", reverse: bool = False) -> list[Record]:

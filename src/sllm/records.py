@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional
 
-from .sizes import SizeError, is_moe_label, parse_size
-from .vocab import DOMAINS, MODALITIES, TYPES
+from .vocab import ACCESS, DOMAINS, EVIDENCE, MODALITIES, OPEN_ACCESS, TYPES
 
 #: Bumped (with a README note) whenever a key is renamed or removed; new keys
 #: may be added without a bump.
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 
 Domain = Literal[DOMAINS]  # type: ignore[valid-type]
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
 ArchType = Literal[tuple(TYPES)]  # type: ignore[valid-type]
 Kind = Literal["model", "agent", "service"]
+#: Epoch AI's access categories (DESIGN.md, round-2 decisions).
+Access = Literal[ACCESS]  # type: ignore[valid-type]
+Evidence = Literal[EVIDENCE]  # type: ignore[valid-type]
 EntryType = Literal[
     "article", "inproceedings", "misc", "techreport", "book", "incollection",
     "phdthesis", "online",
@@ -33,6 +35,8 @@ ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 ARXIV_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
 URL_PATTERN = r"^https?://[^\s]+$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+#: ISO 639-1: two lower-case letters.
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
 
 #: Unknown keys are an error: a misspelt field must not vanish silently.
 _STRICT = {"extra": "forbid"}
@@ -71,6 +75,8 @@ class Size:
 
     label: Annotated[str, Rule(min_length=1, max_length=40)]
     parameters: Optional[Annotated[int, Rule(gt=0)]] = None
+    #: Mixture-of-experts models: the parameters active per token, as read.
+    active_parameters: Optional[Annotated[int, Rule(gt=0)]] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +117,19 @@ class Citation:
     archiveprefix: Optional[str] = None
     primaryclass: Optional[str] = None
     url: Optional[Url] = None
-    #: False until every field above was read in a primary source.
+    #: True exactly when ``evidence`` is "primary" (kept for contract version 1 readers).
     verified: bool = False
+    #: primary: read in a primary source; corroborated: two independent secondary
+    #: sources agree on the whole author list and venue; unconfirmed: neither.
+    #: Files written for contract 1 have no evidence: it follows from ``verified``.
+    evidence: Optional[Evidence] = None
+
+    def __post_init__(self) -> None:
+        if self.evidence is None:
+            object.__setattr__(self, "evidence", "primary" if self.verified else "unconfirmed")
+        elif self.verified != (self.evidence == "primary"):
+            raise ValueError(f"verified is {str(self.verified).lower()} but evidence is '{self.evidence}': "
+                             "verified means primary evidence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +154,12 @@ class Record:
     github: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
     open_weights: Optional[bool] = None
+    #: One of Epoch AI's six access values; ``open_weights`` follows from it.
+    access: Optional[Access] = None
+    #: SPDX id where one exists (apache-2.0), else the licence's own name (llama2).
+    license: Optional[Annotated[str, Rule(min_length=1, max_length=60)]] = None
+    #: Natural languages trained or tuned for, ISO 639-1.
+    languages: list[Annotated[str, Rule(pattern=LANGUAGE_PATTERN)]] = field(default_factory=list)
     citation: Optional[Citation] = None
     sources: list[Source] = field(default_factory=list)
     #: Where the record sits in the upstream list it was imported from, if any.
@@ -146,6 +169,14 @@ class Record:
     unverified: list[str] = field(default_factory=list)
     #: Why a judgement call (domain, type, backbone, ...) was made: field -> reason.
     notes: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # open_weights is derived from access wherever access is known.
+        if self.access is not None:
+            derived = self.access in OPEN_ACCESS
+            if self.open_weights is not None and self.open_weights != derived:
+                raise ValueError(f"open_weights {self.open_weights} contradicts access '{self.access}'")
+            object.__setattr__(self, "open_weights", derived)
 
     @property
     def max_parameters(self) -> Optional[int]:
@@ -178,11 +209,9 @@ def validate(data: dict) -> Record:
 
 
 def size_from_label(label: str) -> Size:
-    """A released label (``7B``, ``Base``, ``8x7B``) with its count where known."""
-    if is_moe_label(label):
-        return Size(label=label, parameters=None)
-    try:
-        return Size(label=label, parameters=parse_size(label))
-    except SizeError:
-        return Size(label=label, parameters=None)
+    """A released label with no count: counts are read in a source, never derived from
+    a label (CodeGen's ``2B`` has about 2.7 billion). ``Base`` and ``Large`` are the
+    exception, by the upstream list's stated convention (110M and 340M)."""
+    from .sizes import NAMED
 
+    return Size(label=label, parameters=NAMED.get(label.strip().lower()))

@@ -1,23 +1,72 @@
-"""Rendering records: one function per format, each importing only what it needs.
+"""Record formats: one exporter function per format, in a registry keyed by its name.
 
-Every format returns a plain string and none touches rich: machine formats
-(json, jsonl, csv, ids, markdown, bibtex) are data, and the table of ``sllm
-list`` is drawn by ``grid``, which costs a fraction of rich's Table.
+A new format is one decorated function here (or in a module that registers
+one); every command that prints records offers it. Exporters return a string
+and import what they need inside: machine formats never load rich, and the
+human table is drawn by ``grid``.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
 
 from .records import Record
 
-MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "bibtex", "ids")
-FORMATS = ("table",) + MACHINE_FORMATS
-CSV_COLUMNS = (
-    "id", "name", "aliases", "kind", "domains", "modalities", "architecture",
-    "backbones", "sizes", "parameters", "year", "venue", "title", "paper", "arxiv",
-    "doi", "github", "models", "open_weights", "citation_key",
-)
+
+@dataclass(frozen=True)
+class Options:
+    """What an exporter may take into account besides the records."""
+
+    fields: Optional[tuple[str, ...]] = None
+    width: int = 80
+    styled: bool = False
+    rule: bool = False
+    prefer: str = "published"
+    encoding: str = "ascii"
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    render: Callable[[Sequence[Record], Options], str]
+    help: str
+    #: Renders the records' citations (and warns about unconfirmed ones).
+    citations: bool = False
+    #: Honours --fields.
+    fields: bool = False
+    #: For people: coloured on a terminal, never parsed.
+    human: bool = False
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def exporter(name: str, help: str, citations: bool = False, fields: bool = False, human: bool = False):
+    def register(func: Callable[[Sequence[Record], Options], str]):
+        FORMATS[name] = Format(name, func, help, citations=citations, fields=fields, human=human)
+        return func
+    return register
+
+
+def record_formats() -> tuple[str, ...]:
+    _load_plugins()
+    return tuple(FORMATS)
+
+
+def citation_formats() -> tuple[str, ...]:
+    _load_plugins()
+    return tuple(n for n, f in FORMATS.items() if f.citations)
+
+
+def render(name: str, records: Sequence[Record], options: Options = Options()) -> str:
+    _load_plugins()
+    return FORMATS[name].render(records, options)
+
+
+def _load_plugins() -> None:
+    """Formats defined outside this module register themselves when imported."""
+    from . import citeformats  # noqa: F401
 
 
 def _json(value, indent: int | None = None) -> str:
@@ -28,29 +77,25 @@ def _json(value, indent: int | None = None) -> str:
     return to_json(value, indent=indent).decode("utf-8")
 
 
-def to_json(records: Sequence[Record]) -> str:
-    from .pack import json_texts
+def _picked(records: Sequence[Record], fields: Optional[tuple[str, ...]]):
+    """Records as they go out as JSON: whole, or only the chosen keys."""
+    if not fields:
+        return list(records)
+    from .fields import DERIVED, cell
+    from .records import as_data
 
-    texts = json_texts(records)  # records from a catalog's pack carry their JSON already
-    if texts is not None:
-        return "[\n" + ",\n".join(texts) + "\n]\n" if texts else "[]\n"
-    return _json(list(records), indent=2) + "\n"
-
-
-def to_json_one(record: Record) -> str:
-    from .pack import json_texts
-
-    texts = json_texts([record], nested=False)
-    return (texts[0] if texts is not None else _json(record, indent=2)) + "\n"
+    out = []
+    for r in records:
+        data = as_data(r)
+        out.append({f: (cell(r, f) if f in DERIVED else data[f]) for f in fields})
+    return out
 
 
-def to_jsonl(records: Sequence[Record]) -> str:
-    return "".join(_json(r) + "\n" for r in records)
-
-
-def to_table(records: Sequence[Record], width: int = 80, styled: bool = False, rule: bool = False) -> str:
-    """The human table of ``sllm list``: wrapped to ``width``, ANSI styles only if ``styled``."""
-    from .grid import Column, render
+@exporter("table", "a table for people", human=True)
+def to_table(records: Sequence[Record], options: Options = Options()) -> str:
+    """The human table of ``sllm list``: wrapped to the width, ANSI styles only if styled."""
+    from .grid import Column
+    from .grid import render as draw
 
     columns = (
         Column("Name", ratio=3, style="1;36"), Column("Year"), Column("Domains", ratio=2),
@@ -62,56 +107,72 @@ def to_table(records: Sequence[Record], width: int = 80, styled: bool = False, r
          ", ".join(r.architecture), ", ".join(r.backbones), ", ".join(s.label for s in r.sizes))
         for r in records
     ]
-    return render(columns, rows, width, styled=styled, rule=rule)
+    return draw(columns, rows, options.width, styled=options.styled, rule=options.rule)
 
 
-def to_ids(records: Sequence[Record]) -> str:
-    return "".join(r.id + "\n" for r in records)
+@exporter("json", "a JSON array of records (the contract)", fields=True)
+def to_json(records: Sequence[Record], options: Options = Options()) -> str:
+    if not options.fields:
+        from .pack import json_texts
+
+        texts = json_texts(records)  # records from a catalog's pack carry their JSON already
+        if texts is not None:
+            return "[\n" + ",\n".join(texts) + "\n]\n" if texts else "[]\n"
+    return _json(_picked(records, options.fields), indent=2) + "\n"
 
 
-def _cells(r: Record) -> dict[str, str]:
-    return {
-        "id": r.id,
-        "name": r.name,
-        "aliases": "; ".join(r.aliases),
-        "kind": r.kind,
-        "domains": "; ".join(r.domains),
-        "modalities": "; ".join(r.modalities),
-        "architecture": "; ".join(r.architecture),
-        "backbones": "; ".join(r.backbones),
-        "sizes": "; ".join(s.label for s in r.sizes),
-        "parameters": "; ".join(str(s.parameters) if s.parameters else "" for s in r.sizes),
-        "year": "" if r.year is None else str(r.year),
-        "venue": r.venue or "",
-        "title": r.title or "",
-        "paper": r.paper or "",
-        "arxiv": r.arxiv or "",
-        "doi": r.doi or "",
-        "github": "; ".join(r.github),
-        "models": "; ".join(r.models),
-        "open_weights": "" if r.open_weights is None else str(r.open_weights).lower(),
-        "citation_key": r.citation.key if r.citation else "",
-    }
+def to_json_one(record: Record, options: Options = Options()) -> str:
+    if not options.fields:
+        from .pack import json_texts
+
+        texts = json_texts([record], nested=False)
+        if texts is not None:
+            return texts[0] + "\n"
+    return _json(_picked([record], options.fields)[0], indent=2) + "\n"
 
 
-def to_csv(records: Sequence[Record]) -> str:
-    """Lists are joined with '; ' so that one model stays one row."""
+@exporter("jsonl", "one JSON record per line", fields=True)
+def to_jsonl(records: Sequence[Record], options: Options = Options()) -> str:
+    return "".join(_json(r) + "\n" for r in _picked(records, options.fields))
+
+
+def _delimited(records: Sequence[Record], options: Options, dialect: str) -> str:
     import csv
     import io
 
+    from .fields import cell, csv_columns
+
+    columns = options.fields or csv_columns()
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    if dialect == "tsv":
+        writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    else:
+        writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
     for r in records:
-        writer.writerow(_cells(r))
+        row = [cell(r, c) for c in columns]
+        if dialect == "tsv":  # a TSV cell cannot hold a tab or a line break
+            row = [" ".join(v.split()) for v in row]
+        writer.writerow(row)
     return buffer.getvalue()
+
+
+@exporter("csv", "comma-separated, one row per model, lists joined with '; '", fields=True)
+def to_csv(records: Sequence[Record], options: Options = Options()) -> str:
+    return _delimited(records, options, "csv")
+
+
+@exporter("tsv", "tab-separated, one row per model", fields=True)
+def to_tsv(records: Sequence[Record], options: Options = Options()) -> str:
+    return _delimited(records, options, "tsv")
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(records: Sequence[Record]) -> str:
+@exporter("markdown", "a Markdown table")
+def to_markdown(records: Sequence[Record], options: Options = Options()) -> str:
     head = "| Name | Year | Domains | Modalities | Type | Backbones | Sizes | Paper |\n"
     head += "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
     rows = []
@@ -127,17 +188,70 @@ def to_markdown(records: Sequence[Record]) -> str:
     return head + "".join(row + "\n" for row in rows)
 
 
-def to_bibtex(records: Sequence[Record]) -> str:
+@exporter("ids", "model ids, one per line")
+def to_ids(records: Sequence[Record], options: Options = Options()) -> str:
+    return "".join(r.id + "\n" for r in records)
+
+
+@exporter("bibtex", "BibTeX entries of the models' papers", citations=True)
+def to_bibtex(records: Sequence[Record], options: Options = Options()) -> str:
     from .cite import bibtex
 
     return bibtex([r.citation for r in records if r.citation])
 
 
-RENDERERS: dict[str, Callable[[Sequence[Record]], str]] = {
-    "json": to_json,
-    "jsonl": to_jsonl,
-    "csv": to_csv,
-    "markdown": to_markdown,
-    "bibtex": to_bibtex,
-    "ids": to_ids,
-}
+@exporter("citekeys", "one \\cite{...} command with the models' citation keys", citations=True)
+def to_citekeys(records: Sequence[Record], options: Options = Options()) -> str:
+    keys = [r.citation.key for r in records if r.citation]
+    return f"\\cite{{{','.join(keys)}}}\n" if keys else ""
+
+
+@exporter("text", "formatted references, plain text", citations=True)
+def to_text(records: Sequence[Record], options: Options = Options()) -> str:
+    from .cite import references
+
+    return references([r.citation for r in records if r.citation], "text")
+
+
+@exporter("references", "formatted references, Markdown", citations=True)
+def to_references(records: Sequence[Record], options: Options = Options()) -> str:
+    from .cite import references
+
+    return references([r.citation for r in records if r.citation], "markdown")
+
+
+def __getattr__(name: str):
+    if name == "CSV_COLUMNS":
+        from .fields import csv_columns
+
+        return csv_columns()
+    raise AttributeError(name)
+
+
+
+def record_text(record: Record, width: int = 80, styled: bool = False, verbose: bool = False) -> str:
+    """One model for people (``sllm show``): label and value, wrapped at spaces.
+
+    Words are never broken, so a URL stays whole (clickable, copyable) even when it
+    is wider than the terminal. Curation notes and sources appear with ``verbose``.
+    """
+    import textwrap
+
+    from .fields import panel_rows
+    from .grid import clean
+
+    pad = 14
+    bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if styled else (lambda s: s)
+    lines = [bold(clean(record.name)) if not styled else f"\x1b[1;36m{clean(record.name)}\x1b[0m"]
+    room = max(width - pad - 2, 20)
+    for label, value in panel_rows(record, verbose=verbose):
+        first = True
+        for raw in value.split("\n"):
+            parts = textwrap.wrap(clean(raw), room, break_long_words=False, break_on_hyphens=False) or [""]
+            for part in parts:
+                head = bold(label.ljust(pad)) if first else " " * pad
+                lines.append(f"  {head}{part}")
+                first = False
+    if not verbose and (record.notes or record.sources):
+        lines.append(f"  {' ' * pad}(sources and curation notes: sllm show {record.id} --verbose)")
+    return "\n".join(lines) + "\n"

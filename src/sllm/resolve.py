@@ -93,6 +93,10 @@ class NotFound(ResolveError):
     pass
 
 
+class GeneralModel(ResolveError):
+    """A general model the catalog knows only as a backbone (LLaMA, BLOOM)."""
+
+
 class BadName(ResolveError):
     """Not a name at all (empty, only punctuation, absurdly long): a usage error."""
 
@@ -171,7 +175,16 @@ class Index:
                 found.add(at if owners is None else owners[at])
         return sorted(found)
 
-    def resolve(self, query: str) -> Match:
+    def resolve(self, query: str, strict: bool = False) -> Match:
+        """The record ``query`` names; ``strict`` (for citing) accepts only an exact
+        id, name or alias, up to case and punctuation."""
+        match = self._resolve(query)
+        if strict and match.how in ("prefix", "fuzzy"):
+            raise NotFound(query, f"no model is named '{shown(query)}'; did you mean {match.record.name} "
+                                  f"({match.record.id})? Cite it by that name", [match.record])
+        return match
+
+    def _resolve(self, query: str) -> Match:
         text = query.strip()
         if not text:
             raise BadName(query, "empty model name: give a name, alias or id (try 'sllm search TEXT')")

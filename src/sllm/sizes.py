@@ -45,6 +45,14 @@ def is_moe_label(text: str) -> bool:
     return bool(_MOE_RE.match(text))
 
 
+def same_label(a: str, b: str) -> bool:
+    """``8x7B``, ``8×7b`` and ``8 x 7B`` are one label."""
+    def key(text: str) -> str:
+        return re.sub(r"\s+", "", text).lower().replace("×", "x")
+
+    return key(a) == key(b)
+
+
 def _bad(text: str) -> str:
     return (
         f"cannot read size '{shown(text)}': use a number with a unit such as 110M, 1.5B, "

@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-from .records import Record
-from .vocab import TYPES
-
 
 def console(stderr: bool = False):
     """A Console per invocation, honouring NO_COLOR and plain pipes.
@@ -30,52 +27,12 @@ def console(stderr: bool = False):
     )
 
 
-def record_panel(r: Record, fancy: bool):
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold" if fancy else "", no_wrap=True)
-    grid.add_column(overflow="fold")
-
-    def row(label: str, value: str | None) -> None:
-        if value:
-            grid.add_row(label, Text(value))
-
-    row("id", r.id)
-    row("aliases", ", ".join(r.aliases))
-    row("kind", r.kind)
-    row("title", r.title)
-    row("venue", " ".join(x for x in (r.venue, str(r.year) if r.year else None) if x))
-    row("domains", ", ".join(r.domains))
-    row("modalities", ", ".join(r.modalities))
-    row("type", ", ".join(f"{t} ({TYPES[t]})" for t in r.architecture))
-    row("backbones", ", ".join(r.backbones))
-    row("sizes", ", ".join(s.label for s in r.sizes))
-    row("open weights", {True: "yes", False: "no", None: "unknown"}[r.open_weights])
-    row("paper", r.paper)
-    row("arXiv", r.arxiv)
-    row("DOI", r.doi)
-    row("GitHub", "\n".join(r.github))
-    row("weights", "\n".join(r.models))
-    if r.citation:
-        state = "verified" if r.citation.verified else "UNVERIFIED"
-        row("citation", f"{r.citation.key} ({state}; sllm cite {r.id})")
-    row("unverified", ", ".join(r.unverified))
-    for field, why in r.notes.items():
-        row(f"note: {field}", why)
-    row("sources", "\n".join(s.url for s in r.sources))
-    title = Text(r.name, style="bold" if fancy else "")
-    if fancy:
-        return Panel(grid, title=title, title_align="left", expand=False)
-    return grid
-
-
 def bars(title: str, counts: dict[str, int], fancy: bool, width: int = 40):
     """A horizontal bar chart as a rich Table: label, bar, count."""
     from rich.table import Table
     from rich.text import Text
+
+    from .output import clean
 
     table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False,
                   title_style="bold" if fancy else "")
@@ -86,14 +43,16 @@ def bars(title: str, counts: dict[str, int], fancy: bool, width: int = 40):
     block = "█" if fancy else "#"
     for label, n in counts.items():
         length = max(1, round(width * n / peak)) if n else 0
-        table.add_row(label, Text(block * length, style="cyan" if fancy else ""), str(n))
+        table.add_row(Text(clean(label)), Text(block * length, style="cyan" if fancy else ""), str(n))
     return table
 
 
 def taxonomy_grid(cells: list[dict], fancy: bool):
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
+    from .output import clean
     from .vocab import STRATEGIES
 
     table = Table(box=box.SQUARE if fancy else box.ASCII, show_lines=True, header_style="bold" if fancy else "")
@@ -107,17 +66,20 @@ def taxonomy_grid(cells: list[dict], fancy: bool):
             text = f"{cell['type']} {cell['input']}\n{cell['count']} model{'s' if cell['count'] != 1 else ''}"
             if cell["examples"]:
                 text += "\ne.g. " + ", ".join(cell["examples"])
-            cols.append(text)
+            cols.append(Text(clean(text)))
         table.add_row(row, *cols)
     return table
 
 
 def tree_view(node: dict, fancy: bool):
+    from rich.text import Text
     from rich.tree import Tree
 
-    def label(n: dict) -> str:
+    from .output import clean
+
+    def label(n: dict) -> Text:
         year = f" ({n['year']})" if n.get("year") else ""
-        return f"{n['name']}{year}"
+        return Text(clean(f"{n['name']}{year}"))
 
     root = Tree(label(node), guide_style="dim" if fancy else "")
 

@@ -35,6 +35,25 @@ def _family_labels(records: Sequence[Record]) -> dict[str, str]:
     return {k: c.most_common(1)[0][0] for k, c in spellings.items()}
 
 
+def _families(records: Sequence[Record]) -> Counter:
+    """Models per backbone family: the registry's family of each backbone, else the root of
+    its lineage, else (a backbone the registry does not know yet) the family word of its name."""
+    from .lineage import Lineage
+
+    lineage = Lineage(records)
+    labels = _family_labels(records)
+    counts: Counter = Counter()
+    for r in records:
+        names = set()
+        for b in r.backbones:
+            if lineage.registry.canonical(b) or lineage.by_name.get(normalize(b)):
+                names.add(lineage.family(b))
+            else:
+                names.add(labels.get(family(b), family(b)))
+        counts.update(names)
+    return counts
+
+
 def stats(records: Sequence[Record], top: int = 15) -> dict[str, dict[str, int]]:
     """Counts by domain, modality, architecture type, year, kind and backbone family.
 
@@ -46,15 +65,14 @@ def stats(records: Sequence[Record], top: int = 15) -> dict[str, dict[str, int]]
     by_type = Counter(t for r in records for t in r.architecture)
     untyped = sum(1 for r in records if not r.architecture)
     by_year = Counter(str(r.year) if r.year else UNKNOWN for r in records)
-    labels = _family_labels(records)
-    by_family = Counter(labels.get(f, f) for r in records for f in {family(b) for b in r.backbones})
+    by_family = _families(records)
     out = {
         "domain": {d: by_domain[d] for d in DOMAINS if by_domain[d]},
         "modality": {m: by_modality[m] for m in MODALITIES if by_modality[m]},
         "architecture": {**{t: by_type[t] for t in TYPES if by_type[t]}, **({"none": untyped} if untyped else {})},
         "year": dict(sorted(by_year.items())),
         "kind": dict(Counter(r.kind for r in records).most_common()),
-        "backbone": dict(by_family.most_common(top)),
+        "backbone": dict(sorted(by_family.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:top]),
     }
     return out
 
@@ -75,10 +93,6 @@ def taxonomy(records: Sequence[Record], examples: int = 3) -> list[dict]:
     return cells
 
 
-def in_cell(records: Sequence[Record], code: str) -> list[Record]:
-    return [r for r in records if code in r.architecture]
-
-
 def timeline(records: Sequence[Record]) -> dict[str, dict[str, int]]:
     """year -> domain -> number of models (years without a date are left out)."""
     table: dict[str, Counter] = defaultdict(Counter)
@@ -90,14 +104,19 @@ def timeline(records: Sequence[Record]) -> dict[str, dict[str, int]]:
 
 
 def tree(records: Sequence[Record], query: str, depth: int = 4) -> dict:
-    """Models built on a backbone family, grouped by the exact backbone they name.
+    """Models built on a backbone family, along the chain the registry records.
 
-    ``{"name": "LLaMA", "children": [{"name": "LLaMA-2", "children": [model nodes]}]}``.
-    A model that is itself the backbone of other catalogued models gets them as
-    children (MEDITRON under LLaMA-2 would list models built on MEDITRON), so the
-    tree follows the lineage as far as the catalog records it.
+    ``{"name": "LLaMA", "children": [{"name": "LLaMA-13B", "children": [{"name":
+    "Vicuna-13B", "children": [model nodes]}]}]}``: backbone nodes carry a name,
+    model nodes also an id and a year. A model that is itself the backbone of other
+    catalogued models gets them as children (a model built on BioMistral sits under
+    BioMistral), as far as ``depth`` generations.
     """
+    from .lineage import Lineage
+
     q = tokens(query)
+    lineage = Lineage(records)
+    in_catalog = {normalize(n) for r in records for n in (r.name, *r.aliases)}
     by_backbone_name: dict[str, list[Record]] = defaultdict(list)
     for r in records:
         for b in r.backbones:
@@ -113,47 +132,35 @@ def tree(records: Sequence[Record], query: str, depth: int = 4) -> dict:
             node["children"].append(model_node(child, seen | {child.id}, level + 1))
         return node
 
-    groups: dict[str, dict[str, Record]] = defaultdict(dict)
-    spellings: dict[str, Counter] = defaultdict(Counter)
+    canonical = lineage.registry.canonical(query)
+    root_name = canonical or _family_labels(records).get(q[0], query) if q else query
+    root: dict = {"name": root_name, "children": []}
+    branches: dict[tuple[str, ...], dict] = {(): root}
+    placed: dict[tuple[str, ...], dict[str, Record]] = defaultdict(dict)
     for r in records:
         for b in r.backbones:
-            if family_match(q, tokens(b)):
-                variant = _variant(b)
-                groups[normalize(variant)][r.id] = r
-                spellings[normalize(variant)][variant] += 1
-    labels = _family_labels(records)
-    root = {"name": labels.get(q[0], query) if q else query, "children": []}
-    named = {key: spellings[key].most_common(1)[0][0] for key in groups}
-    for key in sorted(groups, key=lambda k: _variant_order(named[k])):
-        members = sorted(groups[key].values(), key=lambda r: (r.year or 0, r.name.casefold()))
-        root["children"].append({
-            "name": named[key],
-            "children": [model_node(r, frozenset({r.id}), 1) for r in members],
-        })
+            if normalize(b) in in_catalog:
+                continue  # under that model's own node
+            chain = lineage.chain_of(b)
+            hits = [i for i, name in enumerate(chain) if family_match(q, tokens(name))]
+            if not hits:
+                continue
+            path = tuple(reversed(chain[: hits[-1] + 1]))
+            if normalize(path[0]) == normalize(root_name):
+                path = path[1:]
+            placed[path][r.id] = r
+            for i in range(1, len(path) + 1):
+                if path[:i] not in branches:
+                    node = {"name": path[i - 1], "children": []}
+                    branches[path[:i]] = node
+                    branches[path[: i - 1]]["children"].append(node)
+    for path, members in placed.items():
+        node = branches[path]
+        node["children"] += [model_node(r, frozenset({r.id}), 1)
+                             for r in sorted(members.values(), key=lambda r: (r.year or 0, r.name.casefold()))]
+    for node in branches.values():
+        node["children"].sort(key=lambda n: (0, _variant_order(n["name"])) if "id" not in n else (1, (n["year"] or 0, n["name"].casefold())))
     return root
-
-
-_SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[xX×])?\d+(?:\.\d+)?[kKmMbBtT]$")
-_SUFFIXES = {
-    "base", "large", "small", "medium", "tiny", "mini", "xl", "xxl", "chat", "instruct",
-    "hf", "it", "turbo", "cased", "uncased", "b", "l", "s", "h",
-}
-
-
-def _variant(backbone: str) -> str:
-    """``LLaMA-2-13B`` and ``Llama-2-7b-chat`` -> ``LLaMA-2``; ``Llama 3.1 8B`` -> ``Llama 3.1``.
-
-    Sizes and fine-tune suffixes (``7B``, ``base``, ``chat``) end the name; the family
-    word and its version stay, in the spelling the record used.
-    """
-    text = re.sub(r"\s*\(.*?\)\s*", " ", backbone).strip()
-    parts = re.split(r"([\s\-_/]+)", text)
-    kept = parts[:1]
-    for sep, part in zip(parts[1::2], parts[2::2]):
-        if not part or _SIZE_PART.match(part) or part.casefold() in _SUFFIXES:
-            break
-        kept += [sep, part]
-    return "".join(kept) or text
 
 
 def _variant_order(name: str):

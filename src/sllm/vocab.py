@@ -23,6 +23,17 @@ MODALITIES: tuple[str, ...] = (
 
 KINDS: tuple[str, ...] = ("model", "agent", "service")
 
+#: Epoch AI's access categories: weights (unrestricted, restricted use,
+#: non-commercial), an API, a hosted product, or nothing released.
+ACCESS: tuple[str, ...] = (
+    "open", "open-restricted", "open-noncommercial", "api", "hosted", "unreleased",
+)
+#: Access values under which the weights can be downloaded.
+OPEN_ACCESS: frozenset[str] = frozenset({"open", "open-restricted", "open-noncommercial"})
+
+#: How a citation was checked (DESIGN.md, "Evidence").
+EVIDENCE: tuple[str, ...] = ("primary", "corroborated", "unconfirmed")
+
 #: Architecture types of the survey's Figure 1: column = pre-training strategy,
 #: row = kind of input.
 STRATEGIES: dict[str, str] = {
@@ -139,3 +150,29 @@ def resolve_type(value: str) -> tuple[str, ...]:
     if row:
         return (f"{column}.{row.upper()}",)
     return tuple(t for t in TYPES if t.startswith(column + "."))
+
+
+#: Natural languages by ISO 639-1 code, with the names users type.
+LANGUAGES: dict[str, tuple[str, ...]] = {
+    "en": ("english",), "zh": ("chinese", "mandarin", "cn"), "ja": ("japanese", "jp"),
+    "ko": ("korean", "kr"), "fr": ("french",), "de": ("german",), "es": ("spanish",),
+    "pt": ("portuguese",), "it": ("italian",), "ru": ("russian",), "ar": ("arabic",),
+    "hi": ("hindi",), "vi": ("vietnamese",), "nl": ("dutch",), "pl": ("polish",),
+    "tr": ("turkish",), "id": ("indonesian",), "th": ("thai",), "el": ("greek",),
+    "he": ("hebrew",), "fa": ("persian", "farsi"), "sv": ("swedish",),
+}
+
+
+def resolve_language(value: str) -> str:
+    """``zh``, ``Chinese`` or ``ZH`` -> ``zh``."""
+    key = _norm(value)
+    if key in LANGUAGES:
+        return key
+    for code, names in LANGUAGES.items():
+        if key in names:
+            return code
+    if len(key) == 2 and key.isalpha():
+        return key  # another ISO 639-1 code: no record may have it, which is an answer too
+    raise VocabularyError(
+        f"unknown language '{shown(value)}': use an ISO 639-1 code (en, zh, ja, ...) or a name such as chinese"
+    )

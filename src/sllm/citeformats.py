@@ -1,0 +1,1 @@
+"""Citation formats beyond BibTeX register here (biblatex, CSL-JSON, RIS)."""
