@@ -36,7 +36,12 @@ def packed(validated) -> pack.Pack:
 
 def test_a_pack_gives_back_the_validated_records(validated, packed):
     assert len(packed) == len(validated)
-    assert [packed.record(i) for i in range(len(packed))] == validated
+    built = [packed.record(i) for i in range(len(packed))]
+    assert built == validated
+    assert [type(r) for r in built] == [type(r) for r in validated]
+    assert [r.citation.evidence for r in built if r.citation] == [r.citation.evidence for r in validated if r.citation]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built[0].name = "changed"  # built slot by slot, still frozen
 
 
 def test_columns_hold_what_the_records_hold(validated, packed):
