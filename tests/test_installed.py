@@ -104,8 +104,9 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path):
     record = json.loads(MINI.read_text())[0]
     records = [{**record, "id": f"m{i}", "citation": None} for i in range(60000)]
     big.write_text(json.dumps(records))
+    # stdout is a pipe nobody reads yet: the run is still loading, or blocked printing, when Ctrl-C comes.
     proc = subprocess.Popen([*sllm_exe(), "list", "--catalog", str(big), "--no-bundled", "--format", "csv"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.8)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

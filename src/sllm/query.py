@@ -336,9 +336,21 @@ def select(records: Iterable[Record], query: Query) -> list[Record]:
 def choose(records: Iterable[Record], query: Query) -> Selection:
     if query.is_empty():
         return Selection(list(records), {})
+    lineaged = any(BY_NAME[name].lineage for name, _ in query.values)
+    where = getattr(records, "where", None)  # a loaded catalog builds only the records that match
+    if where is not None and not lineaged:
+        left_out: dict[str, int] = {}
+
+        def passes(r: Record) -> bool:
+            ok, lacking = query.test(r)
+            if not ok and lacking:
+                left_out[lacking] = left_out.get(lacking, 0) + 1
+            return ok
+
+        return Selection(where(passes), left_out)
     records = list(records)
     lineage = None
-    if any(BY_NAME[name].lineage for name, _ in query.values):
+    if lineaged:
         from .lineage import Lineage
 
         lineage = Lineage(records)

@@ -115,10 +115,22 @@ def to_table(records: Sequence[Record], options: Options = Options()) -> str:
 
 @exporter("json", "a JSON array of records (the contract)", fields=True)
 def to_json(records: Sequence[Record], options: Options = Options()) -> str:
+    if not options.fields:
+        from .pack import json_texts
+
+        texts = json_texts(records)  # records from a catalog's pack carry their JSON already
+        if texts is not None:
+            return "[\n" + ",\n".join(texts) + "\n]\n" if texts else "[]\n"
     return _json(_picked(records, options.fields), indent=2) + "\n"
 
 
 def to_json_one(record: Record, options: Options = Options()) -> str:
+    if not options.fields:
+        from .pack import json_texts
+
+        texts = json_texts([record], nested=False)
+        if texts is not None:
+            return texts[0] + "\n"
     return _json(_picked([record], options.fields)[0], indent=2) + "\n"
 
 

@@ -155,9 +155,8 @@ class Index:
     of every key first would cost more than all the passes a query makes.
     """
 
-    def __init__(self, records: Sequence[Record], parts: Sequence = ()):
+    def __init__(self, records: Sequence[Record]):
         self.records = records
-        self._parts = parts
         self._columns: "Columns | None" = None
         self._choices: "list[str] | None" = None
 
@@ -167,34 +166,19 @@ class Index:
 
     @classmethod
     def for_catalog(cls, catalog) -> "Index":
-        """The index of a loaded catalog: each file's columns come from the cache when it has them.
-
-        Only when a user record replaced a bundled one do the files' columns not
-        line up with the merged records; then everything is normalized afresh.
-        """
-        return cls(catalog.records, catalog.parts)
+        """The index of a loaded catalog, whose packs keep each file's normalized names."""
+        return cls(catalog.records)
 
     def columns(self) -> "Columns":
         """Normalized names, ids and aliases; aliases with the index of their record."""
         if self._columns is None:
-            self._columns = self._cached_columns() if self._parts else columns_of(self.records)
+            kept = getattr(self.records, "name_columns", None)  # a loaded catalog's records
+            self._columns = kept() if kept is not None else columns_of(self.records)
         return self._columns
 
-    def _cached_columns(self) -> "Columns":
-        from . import cache
-
-        names: list[str] = []
-        ids: list[str] = []
-        aliases: list[str] = []
-        owners: list[int] = []
-        for path, stat, records in self._parts:
-            part = cache.derived(path, stat, "names", lambda records=records: columns_of(records))
-            offset = len(names)
-            names += part[0][0]
-            ids += part[1][0]
-            aliases += part[2][0]
-            owners += [i + offset for i in part[2][1]] if offset else part[2][1]
-        return [(names, None), (ids, None), (aliases, owners)]
+    def _ids(self) -> list[str]:
+        column = getattr(self.records, "column", None)  # read without building the records
+        return column("id") if column is not None else [r.id for r in self.records]
 
     def equal(self, key: str) -> list[int]:
         """Indexes of the records with ``key`` among their keys (list.index runs in C)."""
@@ -220,9 +204,10 @@ class Index:
             raise BadName(query, "empty model name: give a name, alias or id (try 'sllm search TEXT')")
         if len(text) > MAX_QUERY:
             raise BadName(query, f"model name is {len(text)} characters long; names are under {MAX_QUERY}")
-        for r in self.records:
-            if r.id == text:
-                return Match(r, "id")
+        try:
+            return Match(self.records[self._ids().index(text)], "id")
+        except ValueError:
+            pass
         key = normalize(text)
         if not key:
             raise BadName(query, f"'{shown(query)}' has no letters or digits: give a model name")
