@@ -65,3 +65,32 @@ def test_a_silly_terminal_width_still_prints(args, columns):
     result = run_sllm(*args, env={"COLUMNS": columns})
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) > 1
+
+
+def test_ctrl_c_while_the_program_is_still_loading_exits_130_quietly():
+    import sys
+
+    code = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *a, **k):\n"
+        "    if name == 'typer':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *a, **k)\n"
+        "builtins.__import__ = interrupted\n"
+        "from sllm.entry import main\n"
+        "sys.exit(main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 130
+    assert "Traceback" not in result.stderr
+
+
+def test_the_installed_command_is_the_guarded_entry_point():
+    import shutil
+
+    exe = shutil.which("sllm")
+    if exe is None:
+        pytest.skip("sllm is not on PATH")
+    with open(exe, encoding="utf-8") as fh:
+        assert "sllm.entry" in fh.read()

@@ -1,3 +1,3 @@
-from sllm.cli import main
+from sllm.entry import main
 
 raise SystemExit(main())

@@ -119,13 +119,16 @@ def loads_catalog(func: Callable) -> Callable:
 
         if no_bundled and not catalog_paths and not os.environ.get("SLLM_CATALOG"):
             fail("--no-bundled needs a catalog: give --catalog PATH or set SLLM_CATALOG")
+        # The records live until the process ends: keep the cyclic collector from
+        # walking them while they load, and at every full collection after.
+        gc.disable()
         try:
             catalog = load(catalog_paths or (), bundled=not no_bundled)
         except CatalogError as exc:
             raise Failed("\n".join(f"error: {p}" for p in exc.problems), 1) from None
-        # The records live until the process ends: keep the cyclic collector from
-        # walking them again at every full collection (seconds at 100,000 records).
-        gc.freeze()
+        finally:
+            gc.freeze()
+            gc.enable()
         return func(*args, catalog=catalog, **kwargs)
 
     return _extend(wrapper, ("catalog",), extra)
@@ -242,11 +245,11 @@ def _complete_names(incomplete: str):
     from .catalog import CatalogError, load
 
     try:
-        records = load()
+        ids = load().ids()
     except CatalogError:
         return []
     prefix = incomplete.lower()
-    return sorted(r.id for r in records.records if r.id.startswith(prefix))
+    return sorted(i for i in ids if i.startswith(prefix))
 
 
 def _resolving(out, catalog, name: str, strict: bool = False):
