@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,24 @@ def test_check_needs_no_rich():
     result = loaded(["check", str(SEED), "--json"])
     assert result["code"] == 1
     assert "rich" not in result["heavy"] and result["schema"] == []
+
+
+def test_fix_never_replaces_a_link_with_a_file(tmp_path):
+    from sllm.bibcheck import BibError, write_copy
+
+    target = tmp_path / "real.bib"
+    target.write_text("old\n")
+    link = tmp_path / "link.bib"
+    link.symlink_to(target)
+    with pytest.raises(BibError, match="symbolic link"):
+        write_copy(link, "new\n", force=True)
+    hard = tmp_path / "hard.bib"
+    os.link(target, hard)
+    with pytest.raises(BibError, match="hard links"):
+        write_copy(hard, "new\n", force=True)
+    assert target.read_text() == "old\n" and link.is_symlink()
+    lone = tmp_path / "lone.bib"
+    lone.write_text("old\n")
+    lone.chmod(0o640)
+    write_copy(lone, "new\n", force=True)
+    assert lone.read_text() == "new\n" and (lone.stat().st_mode & 0o777) == 0o640

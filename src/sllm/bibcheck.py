@@ -793,6 +793,11 @@ def write_copy(path: Path, text: str, force: bool = False) -> None:
         raise BibError(f"{path} already exists; give another -o path, or --force to replace it")
     if path.exists() and not path.is_file():
         raise BibError(f"{path} is not a regular file; nothing written")
+    if path.is_symlink():
+        # replacing would turn the link into a file and leave its target as it was
+        raise BibError(f"{path} is a symbolic link; give the file it points to, or another path; nothing written")
+    if path.exists() and path.stat().st_nlink > 1:
+        raise BibError(f"{path} has other hard links that would keep the old text; give another path; nothing written")
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -803,6 +808,8 @@ def write_copy(path: Path, text: str, force: bool = False) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if path.exists():  # a replaced copy keeps the old file's mode
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
     except OSError as exc:
         try:
