@@ -44,6 +44,19 @@ def is_preprint(c: Citation) -> bool:
     return is_arxiv(c) and not (c.journal or c.booktitle)
 
 
+def kind(c: Citation) -> str:
+    """What a citation is, in the terms other formats type by: ``preprint``, ``software`` (a
+    repository), ``document`` (another misc entry), or the BibTeX entry type."""
+    if is_preprint(c):
+        return "preprint"
+    if c.type == "misc":
+        from urllib.parse import urlsplit
+
+        host = urlsplit(c.url).hostname if c.url else None
+        return "software" if host == "github.com" else "document"
+    return c.type
+
+
 def canonical(c: Citation) -> Citation:
     """The citation with its venue spelled as the venue vocabulary says.
 

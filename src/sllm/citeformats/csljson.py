@@ -10,16 +10,16 @@ a list the source cut short ("others") ends without a made-up name.
 from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
-from urllib.parse import urlsplit
 
 from sllm.names import Name, parse
 from sllm.records import Citation
 from sllm.venues import lookup
 
-from .common import arxiv_url, canonical, is_preprint, month_number
+from .common import arxiv_url, canonical, is_preprint, kind, month_number
 
 Warn = Optional[Callable[[str], None]]
 TYPES = {
+    "preprint": "article", "software": "software", "document": "document",
     "article": "article-journal", "inproceedings": "paper-conference", "techreport": "report",
     "book": "book", "incollection": "chapter", "phdthesis": "thesis", "online": "webpage",
 }
@@ -69,12 +69,7 @@ def item(c: Citation) -> dict:
 
 
 def _type(c: Citation) -> str:
-    if is_preprint(c):
-        return "article"
-    if c.type == "misc":
-        host = urlsplit(c.url).hostname if c.url else None
-        return "software" if host == "github.com" else "document"
-    return TYPES.get(c.type, "document")
+    return TYPES.get(kind(c), "document")
 
 
 def _name(n: Name) -> dict:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
-from urllib.parse import urlsplit
 
 from sllm.names import Name, parse
 from sllm.records import Citation
 
-from .common import arxiv_url, canonical, fold_ascii, is_preprint, lost_message, month_number, page_range
+from .common import (
+    arxiv_url,
+    canonical,
+    fold_ascii,
+    is_preprint,
+    kind,
+    lost_message,
+    month_number,
+    page_range,
+)
 
 Warn = Optional[Callable[[str], None]]
 TYPES = {
+    "preprint": "UNPB", "software": "COMP", "document": "GEN",
     "article": "JOUR", "inproceedings": "CPAPER", "techreport": "RPRT", "book": "BOOK",
     "incollection": "CHAP", "phdthesis": "THES", "online": "ELEC",
 }
@@ -75,12 +84,7 @@ def record(c: Citation, ascii: bool = False, warn: Warn = None) -> str:
 
 
 def _type(c: Citation) -> str:
-    if is_preprint(c):
-        return "UNPB"
-    if c.type == "misc":
-        host = urlsplit(c.url).hostname if c.url else None
-        return "COMP" if host == "github.com" else "GEN"
-    return TYPES.get(c.type, "GEN")
+    return TYPES.get(kind(c), "GEN")
 
 
 def _name(n: Name) -> str:
