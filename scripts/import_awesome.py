@@ -232,6 +232,11 @@ def consistent(record: dict) -> dict:
     citation = record.get("citation") or {}
     if citation.get("doi") and not record.get("doi"):
         record["doi"] = citation["doi"]
+    elif citation.get("doi") and record["doi"].casefold() != citation["doi"].casefold():
+        # the list links the preprint; the record cites the published version
+        record["notes"] = {**record["notes"], "doi": f"the upstream list links the preprint (DOI {record['doi']}); "
+                           "this is the DOI of the published version cited"}
+        record["doi"] = citation["doi"]
     record["sizes"] = sorted(record["sizes"], key=lambda s: (s.get("parameters") is None, s.get("parameters") or 0))
     return record
 
