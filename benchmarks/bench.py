@@ -48,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src" / "sllm"
 CATALOG = HERE.parent / "catalog"
 
-LAUNCHER = "import sys\nfrom sllm.cli import main\nsys.exit(main())\n"
+LAUNCHER = "import sys\nfrom sllm.entry import main\nsys.exit(main())\n"
 BUILD_PACK = (
     "import sys; from pathlib import Path\n"
     "from sllm.catalog import PACK_NAME, build_bundled_pack, bundled_files\n"
@@ -105,6 +105,7 @@ def installed_copy(root: Path, extra: int) -> Path:
     data.mkdir()
     for f in CATALOG.glob("*.json"):
         shutil.copy(f, data / f.name)
+    shutil.copytree(CATALOG / "registry", data / "registry")
     if extra:  # in a child: a parent grown by the records would inflate every later child's peak RSS
         subprocess.run([sys.executable, __file__, "--synthetic", str(extra), str(data / "synthetic.json")], check=True)
     env = {**os.environ, "PYTHONPATH": str(root)}
