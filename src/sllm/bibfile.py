@@ -435,7 +435,8 @@ def _plan(data: bytes, name: str, rendered: dict[str, str],
         taken = keys.get(c.key.casefold())
         if same is not None:
             where = "added just before" if same in result.added else f"already in {name}"
-            result.skipped.append((c.key, f"same paper as key {shown(same)} {where}"))
+            said = where if same == c.key else f"same paper as key {shown(same)} {where}"
+            result.skipped.append((c.key, said))
         elif taken is not None:
             where = "added just before" if taken in result.added else f"already in {name}"
             result.skipped.append((c.key, f"key {shown(taken)} {where}"))
