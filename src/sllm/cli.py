@@ -252,24 +252,24 @@ def _complete_names(incomplete: str):
     return sorted(i for i in ids if i.startswith(prefix))
 
 
-def _resolving(out, catalog, name: str, strict: bool = False):
-    """The record ``name`` names, or a one-line failure that says what would be right."""
-    from .resolve import Ambiguous, BadName, GeneralModel, ResolveError
+def _resolving(out, catalog, names: list[str], strict: bool = False) -> list:
+    """The records ``names`` name (each once), or a one-line failure that says what would be right."""
+    from . import commands
+    from .resolve import Ambiguous, BadName, ResolveError
 
     try:
-        match = catalog.index().resolve(name, strict=strict)
+        matches = commands.resolve_all(catalog, names, strict=strict)
     except Ambiguous as exc:
         lines = [f"{exc}:"] + [f"  {r.id:<28} {r.name} ({r.year or '?'}) {r.title or ''}" for r in exc.candidates]
         raise Failed("\n".join(lines), 1) from None
     except BadName as exc:
         fail(str(exc), code=2)
-    except GeneralModel as exc:
-        fail(str(exc), code=1)
     except ResolveError as exc:
         fail(str(exc), code=1)
-    if match.how == "fuzzy":
-        out.note(f"'{shown(name)}' matched {match.record.name} ({match.record.id}) by similarity")
-    return match.record
+    for match in matches:
+        if match.how == "fuzzy":
+            out.note(f"'{shown(match.query)}' matched {match.record.name} ({match.record.id}) by similarity")
+    return [m.record for m in matches]
 
 
 def _version(value: bool) -> None:
@@ -323,7 +323,7 @@ def show(
     catalog, out,
 ) -> None:
     """Show one model in full."""
-    record = _resolving(out, catalog, name)
+    (record,) = _resolving(out, catalog, [name])
     if out.fmt == "table":
         from .render import record_text
 
@@ -354,8 +354,7 @@ def cite(
                                                    show_default=False)] = None,
 ) -> None:
     """Print citations; with -o, append to a .bib file only what it lacks."""
-    records = [_resolving(out, catalog, n, strict=True) for n in names]
-    records = list({r.id: r for r in records}.values())
+    records = _resolving(out, catalog, names, strict=True)
     if out.fmt == "markdown":  # the first version's name for Markdown references
         out.fmt = "references"
     if output is not None and out.fmt != "bibtex":
@@ -390,7 +389,7 @@ def compare(
     """Models side by side, one column each."""
     from . import commands
 
-    records = list({r.id: r for r in (_resolving(out, catalog, n) for n in names)}.values())
+    records = _resolving(out, catalog, names)
     if out.fmt != "table":
         out.records(records)
         return

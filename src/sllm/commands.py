@@ -38,22 +38,27 @@ def show(catalog: Catalog, name: str):
     return catalog.index().resolve(name)
 
 
-def cite(catalog: Catalog, names: Sequence[str]) -> list[Record]:
-    """The models named, once each, in the order given; only exact names (see ``resolve``)."""
-    chosen: dict[str, Record] = {}
+def resolve_all(catalog: Catalog, names: Sequence[str], strict: bool = False) -> list:
+    """One match per model named, in the order given, a model named twice once.
+
+    ``strict`` (for citing) accepts only exact ids, names and aliases; otherwise a
+    small typo is forgiven and ``match.how`` says so."""
+    chosen: dict[str, object] = {}
     for name in names:
-        match = catalog.index().resolve(name, strict=True)
-        chosen.setdefault(match.record.id, match.record)
+        match = catalog.index().resolve(name, strict=strict)
+        match.query = name
+        chosen.setdefault(match.record.id, match)
     return list(chosen.values())
+
+
+def cite(catalog: Catalog, names: Sequence[str]) -> list[Record]:
+    """The models to cite: only exact names (see ``resolve``)."""
+    return [m.record for m in resolve_all(catalog, names, strict=True)]
 
 
 def compare(catalog: Catalog, names: Sequence[str]) -> list[Record]:
-    """Models side by side: each name resolved as ``show`` does, duplicates once."""
-    chosen: dict[str, Record] = {}
-    for name in names:
-        match = catalog.index().resolve(name)
-        chosen.setdefault(match.record.id, match.record)
-    return list(chosen.values())
+    """Models side by side: each name resolved as ``show`` does."""
+    return [m.record for m in resolve_all(catalog, names)]
 
 
 def comparison(records: Sequence[Record]) -> list[tuple[str, list[str]]]:

@@ -123,9 +123,6 @@ class Output:
         if not self.quiet:
             self.note(f"warning: {message}")
 
-    def error(self, message: str) -> None:
-        self.note(f"error: {message}")
-
     def count(self, shown: int, total: int, noun: str = "model") -> None:
         """'3 of 19 models' under a table on a terminal: for people, so stderr."""
         if not self.terminal:

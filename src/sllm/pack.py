@@ -120,14 +120,18 @@ def _encoder(plan: tuple) -> Callable[[Any], tuple]:
         return (lambda obj: (get(obj),)) if one else get
 
     def encode(obj: Any) -> tuple:
-        values = [get(obj)] if one else list(get(obj))
-        for i, kind, enc in nested:
-            v = values[i]
-            if v is not None:
-                values[i] = enc(v) if kind == "one" else [enc(x) for x in v]
-        return tuple(values)
+        return tuple(_nested(nested, [get(obj)] if one else list(get(obj))))
 
     return encode
+
+
+def _nested(nested: Sequence, values: list) -> list:
+    """``values`` with each nested field (one value, or a list of them) converted in place."""
+    for i, kind, convert in nested:
+        v = values[i]
+        if v is not None:
+            values[i] = convert(v) if kind == "one" else [convert(x) for x in v]
+    return values
 
 
 def _maker(cls: type, names: Sequence[str]) -> Callable[[Sequence], Any]:
@@ -162,12 +166,7 @@ def _decoder(plan: tuple) -> Callable[[Sequence], Any]:
         return make
 
     def decode(values: Sequence) -> Any:
-        values = list(values)
-        for i, kind, dec in nested:
-            v = values[i]
-            if v is not None:
-                values[i] = dec(v) if kind == "one" else [dec(x) for x in v]
-        return make(values)
+        return make(_nested(nested, list(values)))
 
     return decode
 

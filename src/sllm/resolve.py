@@ -131,6 +131,7 @@ class Match:
     record: Record
     how: str  # "id", "name", "alias", "size", "fuzzy" (a typo)
     score: float = 100.0
+    query: str = ""  # what was typed, when the caller keeps it
 
 
 Columns = list[tuple[list[str], "list[int] | None"]]
