@@ -69,6 +69,21 @@ def _citation(r: Record) -> str:
     return f"{c.key} ({c.evidence}; sllm cite {r.id})"
 
 
+def _license(r: Record) -> str:
+    """The licence with what it allows, so that ``show`` answers "may I build on it?"."""
+    if not r.license:
+        return ""
+    from .licenses import load, permits_commercial
+
+    entry = load().get(r.license)
+    if entry is None:
+        return r.license
+    allowed = permits_commercial(r.access, r.license)
+    if allowed is False and entry.commercial:
+        return f"{r.license} (no commercial use: access is {r.access})"
+    return f"{r.license} ({entry.describe()})"
+
+
 def _type(r: Record) -> str:
     from .vocab import TYPES
 
@@ -86,6 +101,7 @@ VIEWS: dict[str, View] = {
     "doi": View(label="DOI"),
     "github": View(label="GitHub"),
     "models": View(label="weights"),
+    "license": View(render=_license),
     "citation": View(csv=False, render=_citation),
     "sources": View(panel="verbose", csv=False),
     "section": View(panel="verbose", csv=False),

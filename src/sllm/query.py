@@ -137,7 +137,11 @@ def _parse_sizes(values: tuple[str, ...]) -> tuple[tuple[str, Optional[int]], ..
 
 
 def _license(values: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(v.strip().casefold() for v in values)
+    """Ids as the licence table spells them, so ``--license "Apache 2.0"`` finds apache-2.0."""
+    from .licenses import load
+
+    table = load()
+    return frozenset((table.canonical(v) or v.strip()).casefold() for v in values)
 
 
 def _language(values: tuple[str, ...]) -> frozenset[str]:
@@ -159,6 +163,13 @@ def _choice(what: str, value: str, valid: Sequence[str]) -> str:
 
 def _access(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_choice("access", v, ACCESS) for v in values)
+
+
+def _commercial_test(r: Record, wanted: bool) -> Optional[bool]:
+    from .licenses import permits_commercial
+
+    allowed = permits_commercial(r.access, r.license)
+    return None if allowed is None else allowed is wanted
 
 
 def _backbone_test(r: Record, wanted: tuple[tuple[str, ...], ...], lineage: Any) -> Optional[bool]:
@@ -204,7 +215,10 @@ FILTERS: tuple[Filter, ...] = (
            choices=lambda: ACCESS, needs="a known access"),
     Filter("license", ("--license",), "Licence of the weights, e.g. apache-2.0, mit, llama2.",
            _license, lambda r, v: None if r.license is None else r.license.casefold() in v, many=True,
-           metavar="LICENSE", needs="a known licence"),
+           metavar="LICENSE", choices=lambda: _license_ids(), needs="a known licence"),
+    Filter("commercial", ("--commercial/--non-commercial",),
+           "Open weights whose licence allows (or does not allow) commercial use, from the licence table.",
+           lambda v: v, lambda r, v: _commercial_test(r, v), kind=bool, needs="known commercial terms"),
     Filter("evidence", ("--evidence",), "How the citation was checked: primary, corroborated or unconfirmed.",
            lambda vs: frozenset(_choice("evidence", v, EVIDENCE) for v in vs),
            lambda r, v: None if r.citation is None else r.citation.evidence in v, many=True, metavar="LEVEL",
@@ -215,6 +229,12 @@ FILTERS: tuple[Filter, ...] = (
 )
 
 BY_NAME = {f.name: f for f in FILTERS}
+
+
+def _license_ids() -> list[str]:
+    from .licenses import load
+
+    return sorted(load().entries)
 
 
 def _backbone_names() -> list[str]:

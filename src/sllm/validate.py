@@ -22,6 +22,7 @@ from .sizes import NAMED, SizeError, is_moe_label, parse_size
 
 if TYPE_CHECKING:
     from .backbones import Registry
+    from .licenses import Table
 
 _URL = re.compile(URL_PATTERN)
 
@@ -105,6 +106,9 @@ def run(paths: Sequence[Path]) -> Report:
     from .backbones import load as registry
 
     report.problems.extend(backbone_problems(located, registry()))
+    from .licenses import load as licence_table
+
+    report.problems.extend(license_problems(located, licence_table()))
     records = [r for _, r in located]
     report.evidence = {k: sum(1 for r in records if r.citation and r.citation.evidence == k)
                        for k in ("primary", "corroborated", "unconfirmed")}
@@ -250,6 +254,13 @@ def _consistency(name: str, r: Record, report: Report) -> None:
     counts = [s.parameters for s in r.sizes if s.parameters]
     if counts != sorted(counts):
         _p(report, name, r, "sizes", "not in ascending order of parameters")
+    if r.access == "open" and r.license:
+        from .licenses import load
+
+        entry = load().get(r.license)
+        if entry is not None and entry.commercial is False:
+            _p(report, name, r, "access", f"'open' (unrestricted), but the licence '{r.license}' allows no "
+               "commercial use: open-noncommercial, or open-restricted where no licence is named")
 
 
 def _plain(text: str) -> str:
@@ -329,4 +340,22 @@ def backbone_problems(
                 msg = (f"'{text}' is neither a backbone registry entry nor a catalog record: "
                        "add it to catalog/registry/backbones.json or use an entry's name")
             out.append(Problem(file, r.id, f"backbones.{i}", msg))
+    return out
+
+
+def license_problems(located: Iterable[tuple[str, Record]], table: "Table") -> list[Problem]:
+    """Licences the licence table does not hold under that id, so ``--commercial`` cannot judge them."""
+    out = []
+    for file, r in located:
+        if not r.license:
+            continue
+        canonical = table.canonical(r.license)
+        if canonical == r.license:
+            continue
+        if canonical:
+            msg = f"the licence table spells '{r.license}' as '{canonical}': write that"
+        else:
+            msg = (f"'{r.license}' is not in catalog/registry/licenses.json: add it there with its "
+                   "commercial terms and source, or use an entry's id")
+        out.append(Problem(file, r.id, "license", msg))
     return out
