@@ -221,9 +221,26 @@ def test_json_from_a_pack_is_byte_for_byte_what_the_serializer_writes(validated)
 
     rows = catalogs.Rows([pack.Pack(pack.build(validated, "key"))])
     chosen = select(rows, build(domain=["medicine"]))
-    assert render.to_json(chosen) == to_json(chosen, indent=2).decode() + "\n"
+    assert render.render("json", chosen) == to_json(chosen, indent=2).decode() + "\n"
     assert render.to_json_one(chosen[0]) == to_json(chosen[0], indent=2).decode() + "\n"
-    assert render.to_json([]) == "[]\n"
+    assert render.render("json", []) == "[]\n"
+
+
+def test_listing_json_builds_no_record(validated):
+    """A listing sorted and printed as JSON reads columns and stored text only."""
+    from pydantic_core import to_json
+
+    from sllm import render
+    from sllm.commands import list_models
+
+    packed = pack.Pack(pack.build(validated, "key"))
+    listing = list_models(catalogs.Rows([packed]), build(domain=["medicine"]), sort="year", reverse=True)
+    out = render.render("json", listing.records)
+    assert not packed._made  # nothing built
+    medicine = [r for r in validated if "medicine" in r.domains]
+    expected = sorted((r for r in medicine if r.year), key=lambda r: (r.year, r.name.casefold()), reverse=True) + \
+        sorted((r for r in medicine if not r.year), key=lambda r: r.name.casefold())
+    assert out == to_json(expected, indent=2).decode() + "\n"
 
 
 def test_records_without_stored_json_are_serialized(validated):

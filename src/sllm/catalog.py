@@ -58,6 +58,65 @@ class CatalogError(Exception):
         self.problems = problems
 
 
+class Picked(Sequence):
+    """Records a command chose, each built only when something reads it.
+
+    Sorting reads the pack's columns (:meth:`views`), and ``--json`` joins the
+    stored text of each (:meth:`json_blobs`): listing thousands of records as
+    JSON builds none of them.
+    """
+
+    def __init__(self, refs: list[tuple[Any, int]]):
+        self._refs = refs
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return Picked(self._refs[i])
+        part, j = self._refs[i]
+        return part.record(j)
+
+    def __iter__(self) -> Iterator[Any]:
+        for part, j in self._refs:
+            yield part.record(j)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Picked, Rows, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} chosen records>"
+
+    def views(self) -> list[Any]:
+        """Each record as filters see it: fields with a column answer without building it."""
+        return [part.view(j) for part, j in self._refs]
+
+    def take(self, order: Sequence[int]) -> "Picked":
+        return Picked([self._refs[k] for k in order])
+
+    def json_blobs(self) -> list | None:
+        """Each record's stored ``--json`` text (see ``Pack.json_at``); None unless all have one."""
+        return self._stored("json_at")
+
+    def csv_blobs(self) -> list | None:
+        """Each record's stored CSV line (see ``Pack.csv_at``); None unless all have one."""
+        return self._stored("csv_at")
+
+    def _stored(self, method: str) -> list | None:
+        out = []
+        for part, j in self._refs:
+            blob = getattr(part, method)(j)
+            if blob is None:
+                return None
+            out.append(blob)
+        return out
+
+
 class Rows(Sequence):
     """The records of a catalog, in order, built on first use.
 
@@ -117,13 +176,19 @@ class Rows(Sequence):
     def __repr__(self) -> str:
         return f"<{len(self)} records>"
 
-    def where(self, test: Callable[[Any], bool]) -> list[Any]:
-        """The records for which ``test(record)`` holds, in order; only those are built."""
+    def where(self, test: Callable[[Any], bool]) -> "Picked":
+        """The records for which ``test(record)`` holds, in order, built only when read."""
         hits = [p.where(test) for p in self._parts]
         if self._order is None:
-            return [p.record(j) for p, found in zip(self._parts, hits) for j in found]
+            return Picked([(p, j) for p, found in zip(self._parts, hits) for j in found])
         chosen = [set(found) for found in hits]
-        return [self._parts[p].record(j) for p, j in self._order if j in chosen[p]]
+        return Picked([(self._parts[p], j) for p, j in self._order if j in chosen[p]])
+
+    def everything(self) -> "Picked":
+        """Every record, in order, built only when read."""
+        if self._order is None:
+            return Picked([(p, j) for p in self._parts for j in range(len(p))])
+        return Picked([(self._parts[p], j) for p, j in self._order])
 
     def column(self, name: str) -> list:
         """Field ``name`` of every record, in order, without building the records."""

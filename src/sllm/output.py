@@ -14,12 +14,22 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any, Optional, Sequence
 
-from .render import Options
+from .render import Clean, Encoded, Options
 
 #: Terminal controls that catalog text must never carry to a screen (OSC 52 writes
 #: the clipboard); tabs and line breaks stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MIN_WIDTH = 40
+
+
+def _utf8(stream: Any) -> bool:
+    """Whether ``stream`` encodes as UTF-8 and has bytes beneath, so UTF-8 can go straight in."""
+    import codecs
+
+    try:
+        return hasattr(stream, "buffer") and codecs.lookup(stream.encoding).name == "utf-8"
+    except (LookupError, TypeError, AttributeError):
+        return False
 
 
 def clean(text: str) -> str:
@@ -91,11 +101,15 @@ class Output:
     def write(self, text: str, styled: bool = False) -> None:
         """Text to stdout, without control characters: catalog text must not drive the
         terminal. ``styled`` text carries our own colours; its producer cleaned the rest."""
-        if not styled:
-            text = clean(text)
         if sys.stdout is None:  # started with stdout closed (>&-)
             _stderr("sllm: error: standard output is closed: nothing was written\n")
             raise SystemExit(1)
+        if isinstance(text, Encoded):
+            if _utf8(sys.stdout):
+                return self._write_bytes(text)
+            text = text.text()
+        if not styled and not isinstance(text, Clean):
+            text = clean(text)
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -113,6 +127,17 @@ class Output:
                 raise Closed() from None
             except OSError as exc:
                 raise _refused(exc) from None
+        except OSError as exc:
+            raise _refused(exc) from None
+
+    def _write_bytes(self, data: bytes) -> None:
+        stream = sys.stdout
+        try:
+            stream.flush()
+            stream.buffer.write(data)
+            stream.buffer.flush()
+        except BrokenPipeError:
+            raise Closed() from None
         except OSError as exc:
             raise _refused(exc) from None
 
@@ -146,7 +171,7 @@ class Output:
             return
         problems: list[str] = []
         options = replace(self.options(), warn=problems.append)
-        text = render(self.fmt, records, options)
+        text = render(self.fmt, records, options, raw=True)
         if fmt.citations:
             self.citation_warnings(records, problems)
         # the grid cleans its cells itself, so its own colours survive

@@ -35,7 +35,7 @@ MAGIC = b"sllm-pack\n"
 JSON_ROWS_LIMIT = 5000
 #: marshal's format 4 is read alike by every Python since 3.4, on any byte order.
 _MARSHAL = 4
-_KEYED = ("records.py", "vocab.py", "resolve.py", "catalog.py", "pack.py")
+_KEYED = ("records.py", "vocab.py", "resolve.py", "catalog.py", "pack.py", "fields.py", "render.py")
 
 
 class PackError(ValueError):
@@ -212,15 +212,32 @@ def build_chunks(records: Sequence[Any], key: Any) -> list[bytes]:
     if len(records) <= JSON_ROWS_LIMIT:
         from pydantic_core import to_json
 
+        from .output import clean
+
         texts = [size]
         for r in records:
-            blob = to_json(r, indent=2)
+            # as an element of --json's list (indented once more), and already free of the
+            # control characters output strips, so that printing only joins
+            text = clean(to_json(r, indent=2).decode("utf-8"))
+            blob = ("  " + text.replace("\n", "\n  ")).encode("utf-8")
             blobs.append(blob)
             size += len(blob)
             texts.append(size)
+    csv_at: list[int] | None = None
+    if len(records) <= JSON_ROWS_LIMIT:
+        from .output import clean
+        from .render import csv_rows
+
+        csv_at = [size]
+        for r in records:
+            blob = clean(csv_rows([r])).encode("utf-8")
+            blobs.append(blob)
+            size += len(blob)
+            csv_at.append(size)
     header = {
         "key": key, "code": code_key(), "count": len(records), "plan": plan, "rows": offsets,
-        "rows_end": rows_end, "columns": columns, "names": names_at, "json": texts, "size": size,
+        "rows_end": rows_end, "columns": columns, "names": names_at, "json": texts, "csv": csv_at,
+        "size": size,
     }
     head = marshal.dumps(header, _MARSHAL)
     return [MAGIC, len(head).to_bytes(8, "little"), head, *blobs]
@@ -251,6 +268,7 @@ class Pack:
             self._columns: dict[str, tuple[int, int]] = header["columns"]
             self._names_at: tuple[int, int] = header["names"]
             self._texts: list[int] | None = header["json"]
+            self._csv: list[int] | None = header["csv"]
             size = header["size"]
         except PackError:
             raise
@@ -281,11 +299,28 @@ class Pack:
         return made
 
     def json_text(self, record: Any) -> bytes | None:
-        """``record``'s JSON as ``pydantic_core.to_json(record, indent=2)`` wrote it, if it was built here."""
+        """``record``'s stored JSON (see :meth:`json_at`), if it was built here."""
         i = self._made_ids.get(id(record))
-        if i is None or self._texts is None or self._made.get(i) is not record:
+        if i is None or self._made.get(i) is not record:
             return None
-        return bytes(self._body[self._texts[i]: self._texts[i + 1]])
+        return self.json_at(i)
+
+    def json_at(self, i: int) -> bytes | None:
+        """Record ``i`` as ``pydantic_core.to_json(record, indent=2)`` wrote it, control
+        characters removed and indented as an element of a list; None if not stored."""
+        if self._texts is None:
+            return None
+        return self._body[self._texts[i]: self._texts[i + 1]]
+
+    def csv_at(self, i: int) -> bytes | None:
+        """Record ``i``'s line of the default CSV columns, control characters removed; None if not stored."""
+        if self._csv is None:
+            return None
+        return self._body[self._csv[i]: self._csv[i + 1]]
+
+    def view(self, i: int) -> Any:
+        """Record ``i`` as filters and sorts see it, answered from the columns."""
+        return _View(self, i)
 
     def column(self, name: str) -> list:
         """Every record's value of field ``name``, in order."""
@@ -333,23 +368,45 @@ _WITH_JSON: "weakref.WeakSet[Pack]" = weakref.WeakSet()
 def json_texts(records: Sequence[Any], nested: bool = True) -> list[str] | None:
     """The stored JSON of each record, indented for a list when ``nested``; None unless all have one.
 
-    Byte for byte what ``pydantic_core.to_json`` writes, made from the same
-    validated records when the pack was: ``--json`` output is joined from it
-    instead of serializing again (and importing the serializer).
+    What ``pydantic_core.to_json`` writes, made from the same validated records
+    when the pack was, with control characters already removed: ``--json``
+    output is joined from it instead of serializing again (and importing the
+    serializer). Records chosen from a catalog (:class:`catalog.Picked`) give
+    theirs without being built at all.
     """
+    stored = getattr(records, "json_blobs", None)
+    blobs = stored() if stored is not None else _blobs_of(records)
+    if blobs is None:
+        return None
+    if nested:
+        return [bytes(b).decode("utf-8") for b in blobs]
+    return [bytes(b).decode("utf-8")[2:].replace("\n  ", "\n") for b in blobs]
+
+
+def json_document(records: Sequence[Any]) -> bytes | None:
+    """``--json``'s whole array, UTF-8, from stored texts; None unless every record has one."""
+    stored = getattr(records, "json_blobs", None)
+    blobs = stored() if stored is not None else _blobs_of(records)
+    if blobs is None:
+        return None
+    if not blobs:
+        return b"[]\n"
+    return b"".join((b"[\n", b",\n".join(blobs), b"\n]\n"))
+
+
+def _blobs_of(records: Sequence[Any]) -> list | None:
     packs = list(_WITH_JSON)
     if not packs:
         return None
     out = []
     for r in records:
         for p in packs:
-            text = p.json_text(r)
-            if text is not None:
+            blob = p.json_text(r)
+            if blob is not None:
                 break
         else:
             return None
-        decoded = text.decode("utf-8")
-        out.append("  " + decoded.replace("\n", "\n  ") if nested else decoded)
+        out.append(blob)
     return out
 
 
@@ -378,6 +435,13 @@ class Listed:
 
     def record(self, i: int) -> Any:
         return self._records[i]
+
+    view = record
+
+    def json_at(self, i: int) -> None:
+        return None
+
+    csv_at = json_at
 
     def column(self, name: str) -> list:
         return [getattr(r, name) for r in self._records]

@@ -350,12 +350,13 @@ class Selection:
 
 
 def select(records: Iterable[Record], query: Query) -> list[Record]:
-    return choose(records, query).records
+    return list(choose(records, query).records)
 
 
 def choose(records: Iterable[Record], query: Query) -> Selection:
     if query.is_empty():
-        return Selection(list(records), {})
+        everything = getattr(records, "everything", None)
+        return Selection(everything() if everything is not None else list(records), {})
     lineaged = any(BY_NAME[name].lineage for name, _ in query.values)
     where = getattr(records, "where", None)  # a loaded catalog builds only the records that match
     if where is not None and not lineaged:
@@ -400,15 +401,21 @@ def sort(records: list[Record], key: str = "name", reverse: bool = False) -> lis
     """Unknown values sort last whatever the direction: a missing year is not 0."""
     if key not in SORT_KEYS:
         raise QueryError(f"cannot sort by '{shown(key)}': use one of {', '.join(SORT_KEYS)}")
+    # chosen catalog records are sorted on their columns, without being built
+    views = records.views() if hasattr(records, "views") else records
+    order = range(len(views))
     if key == "name":
-        return sorted(records, key=lambda r: (r.name.casefold(), r.id), reverse=reverse)
-    if key == "id":
-        return sorted(records, key=lambda r: r.id, reverse=reverse)
-    if key == "year":
-        getter = lambda r: r.year  # noqa: E731
+        order = sorted(order, key=lambda k: (views[k].name.casefold(), views[k].id), reverse=reverse)
+    elif key == "id":
+        order = sorted(order, key=lambda k: views[k].id, reverse=reverse)
     else:
-        getter = lambda r: r.max_parameters  # noqa: E731
-    known = [r for r in records if getter(r) is not None]
-    unknown = [r for r in records if getter(r) is None]
-    known.sort(key=lambda r: (getter(r), r.name.casefold()), reverse=reverse)
-    return known + sorted(unknown, key=lambda r: r.name.casefold())
+        if key == "year":
+            values = [v.year for v in views]
+        else:
+            values = [max((s.parameters or 0 for s in v.sizes), default=0) or None for v in views]
+        known = sorted((k for k in order if values[k] is not None),
+                       key=lambda k: (values[k], views[k].name.casefold()), reverse=reverse)
+        unknown = sorted((k for k in order if values[k] is None), key=lambda k: views[k].name.casefold())
+        order = known + unknown
+    take = getattr(records, "take", None)
+    return take(order) if take is not None else [records[k] for k in order]

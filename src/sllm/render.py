@@ -14,6 +14,18 @@ from typing import Callable, Optional, Sequence
 from .records import Record
 
 
+class Clean(str):
+    """Text already free of control characters (stored that way), which output need not scan."""
+
+
+class Encoded(bytes):
+    """UTF-8 output stored free of control characters: a UTF-8 stdout takes it as it is,
+    without decoding and encoding again megabytes of ``--json``."""
+
+    def text(self) -> Clean:
+        return Clean(self.decode("utf-8"))
+
+
 @dataclass(frozen=True)
 class Options:
     """What an exporter may take into account besides the records."""
@@ -62,9 +74,11 @@ def citation_formats() -> tuple[str, ...]:
     return tuple(n for n, f in FORMATS.items() if f.citations)
 
 
-def render(name: str, records: Sequence[Record], options: Options = Options()) -> str:
+def render(name: str, records: Sequence[Record], options: Options = Options(), raw: bool = False) -> str:
+    """Records in format ``name``; ``raw`` lets stored output through as :class:`Encoded` bytes."""
     _load_plugins()
-    return FORMATS[name].render(records, options)
+    out = FORMATS[name].render(records, options)
+    return out.text() if isinstance(out, Encoded) and not raw else out
 
 
 def _load_plugins() -> None:
@@ -116,11 +130,11 @@ def to_table(records: Sequence[Record], options: Options = Options()) -> str:
 @exporter("json", "a JSON array of records (the contract)", fields=True)
 def to_json(records: Sequence[Record], options: Options = Options()) -> str:
     if not options.fields:
-        from .pack import json_texts
+        from .pack import json_document
 
-        texts = json_texts(records)  # records from a catalog's pack carry their JSON already
-        if texts is not None:
-            return "[\n" + ",\n".join(texts) + "\n]\n" if texts else "[]\n"
+        data = json_document(records)  # records from a catalog's pack carry their JSON already
+        if data is not None:
+            return Encoded(data)  # type: ignore[return-value]
     return _json(_picked(records, options.fields), indent=2) + "\n"
 
 
@@ -130,7 +144,7 @@ def to_json_one(record: Record, options: Options = Options()) -> str:
 
         texts = json_texts([record], nested=False)
         if texts is not None:
-            return texts[0] + "\n"
+            return Clean(texts[0] + "\n")
     return _json(_picked([record], options.fields)[0], indent=2) + "\n"
 
 
@@ -139,7 +153,7 @@ def to_jsonl(records: Sequence[Record], options: Options = Options()) -> str:
     return "".join(_json(r) + "\n" for r in _picked(records, options.fields))
 
 
-def _delimited(records: Sequence[Record], options: Options, dialect: str) -> str:
+def _delimited(records: Sequence[Record], options: Options, dialect: str, header: bool = True) -> str:
     import csv
     import io
 
@@ -151,7 +165,8 @@ def _delimited(records: Sequence[Record], options: Options, dialect: str) -> str
         writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     else:
         writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    if header:
+        writer.writerow(columns)
     for r in records:
         row = [cell(r, c) for c in columns]
         if dialect == "tsv":  # a TSV cell cannot hold a tab or a line break
@@ -160,8 +175,18 @@ def _delimited(records: Sequence[Record], options: Options, dialect: str) -> str
     return buffer.getvalue()
 
 
+def csv_rows(records: Sequence[Record]) -> str:
+    """The CSV lines of ``records`` in the default columns, without the header (what packs store)."""
+    return _delimited(records, Options(), "csv", header=False)
+
+
 @exporter("csv", "comma-separated, one row per model, lists joined with '; '", fields=True)
 def to_csv(records: Sequence[Record], options: Options = Options()) -> str:
+    stored = getattr(records, "csv_blobs", None)
+    blobs = stored() if stored is not None and not options.fields else None
+    if blobs is not None:  # chosen from a pack: its lines are stored, nothing is built
+        head = _delimited([], options, "csv")
+        return Encoded(b"".join((head.encode("utf-8"), *blobs)))  # type: ignore[return-value]
     return _delimited(records, options, "csv")
 
 
