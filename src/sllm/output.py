@@ -117,20 +117,12 @@ class Output:
             raise Closed() from None
         except UnicodeEncodeError:
             # a terminal or locale that cannot show some letters gets '?' for them
-            stream = sys.stdout
-            data = text.encode(getattr(stream, "encoding", None) or "ascii", "replace")
-            try:
-                stream.flush()
-                stream.buffer.write(data)
-                stream.buffer.flush()
-            except BrokenPipeError:
-                raise Closed() from None
-            except OSError as exc:
-                raise _refused(exc) from None
+            self._write_bytes(text.encode(getattr(sys.stdout, "encoding", None) or "ascii", "replace"))
         except OSError as exc:
             raise _refused(exc) from None
 
     def _write_bytes(self, data: bytes) -> None:
+        """Bytes beneath stdout's text layer (flushed first, so nothing is reordered)."""
         stream = sys.stdout
         try:
             stream.flush()
