@@ -94,3 +94,17 @@ def test_the_installed_command_is_the_guarded_entry_point():
         pytest.skip("sllm is not on PATH")
     with open(exe, encoding="utf-8") as fh:
         assert "sllm.entry" in fh.read()
+
+
+def test_json_through_an_ascii_stdout_is_the_same_document_with_letters_replaced():
+    """Stored UTF-8 goes to a UTF-8 stdout as it is; any other encoding gets the same JSON, re-encoded."""
+    import json
+
+    utf8 = json.loads(run_sllm("list", "--domain", "law", "--json").stdout)
+    plain = run_sllm("list", "--domain", "law", "--json", env={"PYTHONIOENCODING": "ascii"})
+    assert plain.returncode == 0, plain.stderr
+    ascii_doc = json.loads(plain.stdout)
+    assert [r["id"] for r in ascii_doc] == [r["id"] for r in utf8]
+    chinese = next(r for r in utf8 if any(ord(c) > 127 for c in json.dumps(r, ensure_ascii=False)))
+    again = next(r for r in ascii_doc if r["id"] == chinese["id"])
+    assert again != chinese and "?" in json.dumps(again)
