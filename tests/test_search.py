@@ -31,6 +31,7 @@ SINGLE_CELL = {"scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellp
 CHINESE_LEGAL = {
     "lawgpt-zh", "lawgpt-nju", "fuzi-mingcha", "lawyer-llama", "hanfei", "wisdominterrogatory",
     "faxin-legal-foundation-model", "lawformer", "chatlaw", "disc-lawllm", "lexilaw", "legalgpt-icic",
+    "internlm-law", "lychee-law",
 }
 CHINESE_MEDICAL = {
     "huatuogpt", "huatuogpt-ii", "huatuogpt-o1", "huatuogpt-vision", "doctorglm", "bentsao",
