@@ -47,6 +47,7 @@ VENUE_PHRASES: dict[str, tuple[str, ...]] = {
     "neurips": ("neural information processing systems", "neurips"),
     "icml": ("international conference on machine learning", "icml"),
     "iclr": ("international conference on learning representations", "iclr"),
+    "icail": ("artificial intelligence and law", "icail"),
     "tmlr": ("transactions on machine learning research", "tmlr"),
     "kdd": ("knowledge discovery", "kdd"),
     "cikm": ("information and knowledge management", "cikm"),

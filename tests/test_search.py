@@ -35,6 +35,7 @@ SINGLE_CELL = {
 CHINESE_LEGAL = {
     "lawgpt-zh", "lawgpt-nju", "fuzi-mingcha", "lawyer-llama", "hanfei", "wisdominterrogatory",
     "faxin-legal-foundation-model", "lawformer", "chatlaw", "disc-lawllm", "lexilaw", "legalgpt-icic",
+    "internlm-law", "lychee-law", "legalone", "polilegallm", "lawgpt-kgdg",
 }
 CHINESE_MEDICAL = {
     "huatuogpt", "huatuogpt-ii", "huatuogpt-o1", "huatuogpt-vision", "doctorglm", "bentsao",

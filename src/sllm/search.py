@@ -195,8 +195,18 @@ def _language_evidence(r: Record) -> list[str]:
     return [f"language:{c}" for c in codes]
 
 
+#: A curator's word on how a note was reached ("judgement: ...", "(judgement)", "... is a
+#: judgement"), not what the model is about: "judgement" must find law models, not judged records.
+_NOTE_LABEL = re.compile(r"^\s*judge?ment\b[^:]{0,40}:|\(judge?ment[^)]{0,40}\)|\bis a judge?ment\b",
+                         re.IGNORECASE)
+
+
+def _note_texts(r: Record) -> list[str]:
+    return [_NOTE_LABEL.sub("", v) for k, v in r.notes.items() if k in NOTE_KEYS]
+
+
 def _notes(r: Record) -> str:
-    return " ".join(v for k, v in r.notes.items() if k in NOTE_KEYS)
+    return " ".join(_note_texts(r))
 
 
 #: The text of each field searched word by word (short fields are read as names).
@@ -322,7 +332,7 @@ def _hays(records: Sequence[Record]) -> list[str]:
     """
     names = [" ".join((r.name, r.id, *r.aliases, *r.backbones)) for r in records]
     return [
-        "\n".join((name, r.title or "", r.venue or "", *(v for k, v in r.notes.items() if k in NOTE_KEYS))).lower()
+        "\n".join((name, r.title or "", r.venue or "", *_note_texts(r))).lower()
         + "\n" + key
         for r, name, key in zip(records, names, normalize_many(names))
     ]
