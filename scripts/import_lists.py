@@ -240,7 +240,9 @@ class CatalogIndex:
                     self.repo.setdefault(repo, set()).add(r.id)
 
     def match(self, c: Candidate) -> None:
-        names = [normalize(n) for n in c.names if len(n) <= TITLE_LIKE and len(normalize(n)) >= MIN_NAME]
+        # a list that gives only a short "title" (LawGPT_zh) gives a name
+        short_title = [c.title] if c.title and len(c.title) <= TITLE_LIKE else []
+        names = [normalize(n) for n in [*c.names, *short_title] if len(n) <= TITLE_LIKE and len(normalize(n)) >= MIN_NAME]
         titles = [normalize(_strip_tag(t)) for t in [c.title] + [n for n in c.names if len(n) > TITLE_LIKE] if t]
         for how, keys, table in (("arxiv", c.arxiv, self.arxiv), ("name", names, self.name),
                                  ("title", titles, self.title)):
