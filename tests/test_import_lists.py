@@ -212,3 +212,11 @@ def test_broken_list_line_is_reported_not_raised(sources, catalog):
     result = run("--sources", str(sources), "--catalog", str(catalog), "--no-bundled")
     assert result.returncode == 1
     assert "fix-candidates.jsonl:2: not JSON" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_entry_that_gives_only_a_short_title_is_matched_as_a_name(sources, catalog):
+    lines = (sources / "lists" / "fix-candidates.jsonl").read_text(encoding="utf-8")
+    extra = {"section": "S / C", "names": [], "title": "LawAgent", "arxiv": [], "github": []}
+    (sources / "lists" / "fix-candidates.jsonl").write_text(lines + json.dumps(extra) + "\n", encoding="utf-8")
+    entry = by_label(report(sources, catalog)["fix-candidates.jsonl"])["LawAgent"]
+    assert (entry["ids"], entry["by"]) == (["lawagent"], "name")
