@@ -212,8 +212,7 @@ def validate(data: dict) -> Record:
 
 def size_from_label(label: str) -> Size:
     """A released label with no count: counts are read in a source, never derived from
-    a label (CodeGen's ``2B`` has about 2.7 billion). ``Base`` and ``Large`` are the
-    exception, by the upstream list's stated convention (110M and 340M)."""
-    from .sizes import NAMED
-
-    return Size(label=label, parameters=NAMED.get(label.strip().lower()))
+    a label (CodeGen's ``2B`` has about 2.7 billion). Not even ``Base`` and ``Large``:
+    the upstream list writes them for 110M and 340M after BERT, but DNABERT-2's "Base"
+    has 117M and a Longformer-base about 149M."""
+    return Size(label=label, parameters=None)
