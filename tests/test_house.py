@@ -175,6 +175,22 @@ def test_shell_completion_of_choices(words, cword, expected):
     assert expected <= set(result.stdout.split()), result.stdout
 
 
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+@pytest.mark.parametrize("line, wanted, unwanted", [
+    ("sllm show biomis", {"biomistral"}, {"show", "list"}),
+    ("sllm sh", {"show"}, {"biomistral"}),
+    ("sllm list --domain me", {"medicine"}, set()),
+    ("sllm cite meditr", {"meditron"}, set()),
+])
+def test_shell_completion_in_zsh_and_fish(shell, line, wanted, unwanted):
+    """These shells pass the line up to the cursor; a command's values come from that command."""
+    env = {"_SLLM_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": line,
+           "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+    result = run_sllm(env=env)
+    words = set(result.stdout.replace('"', " ").replace("(", " ").replace(")", " ").split())
+    assert result.returncode == 0 and wanted <= words and not unwanted & words, result.stdout
+
+
 def test_the_evidence_filter_and_citekeys_format(mini):
     """Added as one FILTERS entry and one exporter: the options, help and docs follow."""
     ids = [r["id"] for r in json.loads(mini("list", "--evidence", "primary", "--json").stdout)]

@@ -682,6 +682,22 @@ def _name_of(info) -> str:
     return info.name or info.callback.__name__.replace("_", "-")
 
 
+def _completing() -> str | None:
+    """The command whose arguments the shell is completing (``sllm show bio<TAB>``), if the
+    cursor is past it: completing its values needs only that command's parameters."""
+    if "COMP_WORDS" in os.environ:  # bash: the words and the cursor's word index
+        words = os.environ["COMP_WORDS"].split()
+        try:
+            position = int(os.environ.get("COMP_CWORD", ""))
+        except ValueError:
+            return None
+    else:  # zsh, fish, PowerShell: the line up to the cursor
+        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        words = line.split()
+        position = len(words) if line.endswith(" ") else len(words) - 1
+    return words[1] if position >= 2 and len(words) >= 2 else None
+
+
 def command_names() -> list[str]:
     return [_name_of(c) for c in app.registered_commands]
 
@@ -692,8 +708,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else list(argv)
     runner = app
-    if args and args[0] in set(command_names()) and "_SLLM_COMPLETE" not in os.environ:
-        runner = _only(args[0])
+    wanted = _completing() if "_SLLM_COMPLETE" in os.environ else (args[0] if args else None)
+    if wanted in set(command_names()):
+        runner = _only(wanted)
     try:
         try:
             rv = runner(args=args, prog_name="sllm", standalone_mode=False)
