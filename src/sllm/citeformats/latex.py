@@ -65,6 +65,10 @@ def _spell(ch: str) -> Optional[str]:
         if folded != ch and folded.isascii():
             return folded.translate(_SPECIALS)
         return None
+    if len(enc) == 4 and enc[0] == "\\" and enc[2:] == "\\i":
+        # An accent on a dotless i (\'\i): biber turns it into a combining accent
+        # that pdflatex cannot print; on a plain i it gives the precomposed letter.
+        enc = enc[:2] + "i"
     if enc.startswith("\\") and not enc.startswith("\\("):
         return "{" + enc + "}"
     return enc
