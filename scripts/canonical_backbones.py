@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT / "src"))
 from sllm.backbones import Registry  # noqa: E402
 from sllm.resolve import normalize  # noqa: E402
 
-HAND_FILES = ("law", "finance", "code", "education", "specialized")
 
 
 def record_keys(records: Iterable[dict]) -> set[str]:
@@ -75,7 +74,7 @@ def _curated_files(root: Path) -> list[tuple[Path, bool]]:
     """(file, is it an overlay) for every file whose backbones are curated by hand."""
     catalog = root / "catalog"
     files = [(p, True) for p in sorted((root / "curation" / "scientific").glob("*.json"))]
-    files += [(catalog / f"{name}.json", False) for name in HAND_FILES if (catalog / f"{name}.json").exists()]
+    files += [(p, False) for p in sorted(catalog.glob("*.json")) if p.name != "scientific.json"]
     return files
 
 
