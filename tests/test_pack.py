@@ -273,3 +273,15 @@ def test_a_warm_run_needs_neither_pydantic_nor_its_serializer(args, tmp_path):
                              env=env, timeout=60)
         assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["0", "False", "False"]
+
+
+def test_listing_table_reads_columns_only(validated):
+    """The human table shows only column fields, so a listing draws it without building records."""
+    from sllm import render
+    from sllm.commands import list_models
+
+    packed = pack.Pack(pack.build(validated, "key"))
+    listing = list_models(catalogs.Rows([packed]), build(domain=["medicine"]))
+    table = render.render("table", listing.records)
+    assert not packed._made
+    assert table == render.render("table", list(listing.records))  # built records draw the same table

@@ -122,7 +122,7 @@ def to_table(records: Sequence[Record], options: Options = Options()) -> str:
     rows = [
         (r.name, str(r.year or ""), ", ".join(r.domains), ", ".join(r.modalities),
          ", ".join(r.architecture), ", ".join(r.backbones), ", ".join(s.label for s in r.sizes))
-        for r in records
+        for r in (records.views() if hasattr(records, "views") else records)  # columns only: nothing built
     ]
     return draw(columns, rows, options.width, styled=options.styled, rule=options.rule)
 
