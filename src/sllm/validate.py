@@ -251,6 +251,7 @@ def _consistency(name: str, r: Record, report: Report) -> None:
         if r.year and c.year < r.year:
             _p(report, name, r, "year", f"{r.year} is after the cited version's year {c.year}: "
                "year is the first public version")
+        _venue_consistency(name, r, _p, report)
     counts = [s.parameters for s in r.sizes if s.parameters]
     if counts != sorted(counts):
         _p(report, name, r, "sizes", "not in ascending order of parameters")
@@ -261,6 +262,25 @@ def _consistency(name: str, r: Record, report: Report) -> None:
         if entry is not None and entry.commercial is False:
             _p(report, name, r, "access", f"'open' (unrestricted), but the licence '{r.license}' allows no "
                "commercial use: open-noncommercial, or open-restricted where no licence is named")
+
+
+def _venue_consistency(name: str, r: Record, _p, report: Report) -> None:
+    """The venue a record names is the one its citation cites: a preprint cited for a model
+    whose venue is a conference or journal is the published version not yet cited."""
+    from . import venues
+
+    c = r.citation
+    stated = venues.lookup(r.venue)
+    if stated is None or c is None:
+        return
+    where = c.booktitle or c.journal
+    cited = venues.lookup(where)
+    # a track or joint edition of the venue named (EMNLP-IJCNLP for EMNLP) is that venue
+    if cited is not None and not (cited.id.startswith(stated.id) or stated.id.startswith(cited.id)):
+        _p(report, name, r, "venue", f"'{r.venue}' is not the cited version's '{where}'")
+    elif where is None and c.type == "misc":
+        _p(report, name, r, "venue", f"'{r.venue}', but the citation is a preprint: "
+           f"cite the {stated.short} version once its page is read")
 
 
 def _plain(text: str) -> str:
