@@ -29,7 +29,6 @@ from sllm.backbones import Registry  # noqa: E402
 from sllm.resolve import normalize  # noqa: E402
 
 
-
 def record_keys(records: Iterable[dict]) -> set[str]:
     """Normalized ids, names and aliases of catalog records: the backbones that name a record."""
     keys = set()
