@@ -121,13 +121,17 @@ def arxiv_year(arxiv: str | None) -> int | None:
     return 2000 + int(m.group(1)) if m else None
 
 
+#: Notes are shown to users under each record: one or two sentences, not the curation's story.
+NOTE_CHARS = 280
+
+
 def sections(records: list[dict]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {k: [] for k in (
         "doi-from-citation", "arxiv-mismatch", "venue-mismatch", "year-after-citation",
         "year-after-arxiv", "sizes-order",
         "evidence-unconfirmed", "evidence-corroborated",
         "access-missing", "license-missing-open", "languages-missing",
-        "backbones-unknown", "parameters-missing",
+        "backbones-unknown", "parameters-missing", "notes-long",
     )}
     for r in records:
         rid = r["id"]
@@ -165,6 +169,9 @@ def sections(records: list[dict]) -> dict[str, list[str]]:
             out["backbones-unknown"].append(rid)
         if r.get("sizes") and not all(s.get("parameters") for s in r["sizes"]):
             out["parameters-missing"].append(rid)
+        long = [f"{k}: {len(v)} characters" for k, v in notes.items() if len(v) > NOTE_CHARS]
+        if long:
+            out["notes-long"].append(f"{rid} ({'; '.join(long)})")
     return out
 
 

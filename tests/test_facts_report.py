@@ -40,6 +40,14 @@ def test_flags_a_year_later_than_the_arxiv_identifier_and_unsorted_sizes():
     assert found["year-after-arxiv"] and found["sizes-order"] == ["x"]
 
 
+def test_flags_notes_too_long_to_show():
+    report = _report()
+    short = _record(notes={"sizes": "model card: 7.24B params"})
+    story = _record(notes={"citation": "x" * (report.NOTE_CHARS + 1), "sizes": "fine"})
+    assert report.sections([short])["notes-long"] == []
+    assert report.sections([story])["notes-long"] == [f"x (citation: {report.NOTE_CHARS + 1} characters)"]
+
+
 def test_a_consistent_record_is_not_flagged():
     found = _report().sections([_record()])
     for name in ("doi-from-citation", "arxiv-mismatch", "venue-mismatch", "year-after-arxiv", "sizes-order"):
