@@ -92,7 +92,7 @@ def top(index, text: str, n: int) -> list[str]:
         ("chinese legal model", CHINESE_LEGAL, 6),
         ("chinese medical", CHINESE_MEDICAL, 8),
         ("weather forecasting", WEATHER, 8),
-        ("protein language model", PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm"}, 8),
+        ("protein language model", PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3"}, 8),
         ("math word problem", MATH_WORD_PROBLEMS, 4),
         ("geometry problem solving", GEOMETRY, 2),
         ("astronomy", ASTRONOMY, 3),
@@ -152,7 +152,7 @@ def test_a_name_is_found_first(index):
 
 def test_a_misspelt_topic_word_is_read_as_the_word(index):
     assert top(index, "radiolgy report", 3) == top(index, "radiology report", 3)
-    assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm"}
+    assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3"}
 
 
 def test_scores_are_shares_of_a_perfect_match(index):
