@@ -26,7 +26,7 @@ CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d"}
 DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
     "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
-    "dnabert-s", "gpn",
+    "dnabert-s", "gpn", "megadna", "bio-xlstm",
 }
 SINGLE_CELL = {
     "scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellplm", "scmulan",
@@ -92,7 +92,7 @@ def top(index, text: str, n: int) -> list[str]:
         ("chinese legal model", CHINESE_LEGAL, 6),
         ("chinese medical", CHINESE_MEDICAL, 8),
         ("weather forecasting", WEATHER, 8),
-        ("protein language model", PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm"}, 8),
+        ("protein language model", PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3"}, 8),
         ("math word problem", MATH_WORD_PROBLEMS, 4),
         ("geometry problem solving", GEOMETRY, 2),
         ("astronomy", ASTRONOMY, 3),
@@ -152,7 +152,7 @@ def test_a_name_is_found_first(index):
 
 def test_a_misspelt_topic_word_is_read_as_the_word(index):
     assert top(index, "radiolgy report", 3) == top(index, "radiology report", 3)
-    assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm"}
+    assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3"}
 
 
 def test_scores_are_shares_of_a_perfect_match(index):
