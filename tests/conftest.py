@@ -92,3 +92,19 @@ def on_a_terminal(*args: str, env: dict | None = None) -> str:
         chunks.append(data)
     os.waitpid(pid, 0)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """Count the runs that had to validate with pydantic."""
+    from sllm import catalog
+
+    calls = []
+    real = catalog.parse
+
+    def counting(data, name):
+        calls.append(name)
+        return real(data, name)
+
+    monkeypatch.setattr(catalog, "parse", counting)
+    return calls

@@ -35,22 +35,6 @@ def settled(monkeypatch):
     monkeypatch.setattr(cache, "SETTLE_NS", 0)
 
 
-@pytest.fixture
-def validations(monkeypatch):
-    """Count the runs that had to validate with pydantic."""
-    from sllm import catalog
-
-    calls = []
-    real = catalog.parse
-
-    def counting(data, name):
-        calls.append(name)
-        return real(data, name)
-
-    monkeypatch.setattr(catalog, "parse", counting)
-    return calls
-
-
 def names(path) -> list[str]:
     return sorted(r.name for r in load([path], bundled=False, use_env=False).records)
 

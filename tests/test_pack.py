@@ -145,20 +145,8 @@ def test_the_shipped_pack_equals_the_validated_catalog(installed, validated):
     assert list(load(use_env=False).records) == validated
 
 
-def _validations(monkeypatch) -> list[str]:
-    calls: list[str] = []
-    real = catalogs.parse
-
-    def counting(data, name):
-        calls.append(name)
-        return real(data, name)
-
-    monkeypatch.setattr(catalogs, "parse", counting)
-    return calls
-
-
-def test_a_bundled_file_edited_after_installation_makes_the_pack_stale(installed, monkeypatch):
-    calls = _validations(monkeypatch)
+def test_a_bundled_file_edited_after_installation_makes_the_pack_stale(installed, validations):
+    calls = validations
     law = installed / "law.json"
     law.write_text(law.read_text(encoding="utf-8").replace('"SaulLM-7B"', '"SaulLM-7B-edited"', 1),
                    encoding="utf-8")
@@ -166,8 +154,8 @@ def test_a_bundled_file_edited_after_installation_makes_the_pack_stale(installed
     assert "SaulLM-7B-edited" in names and calls
 
 
-def test_a_same_size_edit_long_after_installation_makes_the_pack_stale(installed, monkeypatch):
-    calls = _validations(monkeypatch)
+def test_a_same_size_edit_long_after_installation_makes_the_pack_stale(installed, validations, monkeypatch):
+    calls = validations
     monkeypatch.setattr(catalogs, "INSTALL_SLACK_NS", 0)
     time.sleep(0.02)
     law = installed / "law.json"
@@ -178,8 +166,8 @@ def test_a_same_size_edit_long_after_installation_makes_the_pack_stale(installed
 
 
 @pytest.mark.parametrize("change", ["added", "removed"])
-def test_a_bundled_file_added_or_removed_makes_the_pack_stale(installed, monkeypatch, change):
-    calls = _validations(monkeypatch)
+def test_a_bundled_file_added_or_removed_makes_the_pack_stale(installed, validations, change):
+    calls = validations
     if change == "added":
         (installed / "extra.json").write_text("[]", encoding="utf-8")
     else:
@@ -188,14 +176,14 @@ def test_a_bundled_file_added_or_removed_makes_the_pack_stale(installed, monkeyp
     assert calls
 
 
-def test_a_checkout_never_uses_a_pack(tmp_path, monkeypatch):
+def test_a_checkout_never_uses_a_pack(tmp_path, monkeypatch, validations):
     folder = tmp_path / "catalog"
     folder.mkdir()
     for path in (REPO / "catalog").glob("*.json"):
         shutil.copy(path, folder / path.name)
     (folder / PACK_NAME).write_bytes(b"sllm-pack\n" + b"\0" * 8)
     monkeypatch.setattr(catalogs, "bundled_dir", lambda: folder)
-    calls = _validations(monkeypatch)
+    calls = validations
     monkeypatch.setenv("SLLM_NO_CACHE", "1")
     assert len(load(use_env=False).records) > 300
     assert calls

@@ -6,7 +6,7 @@ that a licence is judged once, with its source, and every record naming it
 follows. Each entry: ``id`` (what records write), ``name``, ``aliases`` (other
 spellings met in model cards), ``commercial`` (true, false, or null when the
 text does not settle it), ``conditions`` (a short summary of what commercial
-use must respect), ``url`` and ``sources``.
+use must respect); ``url`` and ``sources`` are for the reader of the file.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ class License:
     commercial: Optional[bool]
     conditions: str = ""
     aliases: tuple[str, ...] = ()
-    url: str = ""
 
     def describe(self) -> str:
         """One line for a user deciding whether they may build a product on the weights."""
@@ -57,8 +56,7 @@ class Table:
     def from_data(cls, data: Iterable[dict]) -> "Table":
         return cls(
             License(id=raw["id"], name=raw["name"], commercial=raw.get("commercial"),
-                    conditions=raw.get("conditions", ""), aliases=tuple(raw.get("aliases", ())),
-                    url=raw.get("url", ""))
+                    conditions=raw.get("conditions", ""), aliases=tuple(raw.get("aliases", ())))
             for raw in data
         )
 
@@ -92,13 +90,7 @@ def permits_commercial(access: Optional[str], license: Optional[str], table: Opt
     """
     from .vocab import OPEN_ACCESS
 
-    if access is not None and access not in OPEN_ACCESS:
-        return False
-    if access == "open-noncommercial":
+    if access is not None and (access not in OPEN_ACCESS or access == "open-noncommercial"):
         return False
     entry = (table or load()).get(license)
-    if entry is None or entry.commercial is None:
-        return None
-    if access is None:
-        return None
-    return entry.commercial
+    return None if access is None or entry is None else entry.commercial

@@ -209,31 +209,18 @@ def build_chunks(records: Sequence[Any], key: Any) -> list[bytes]:
     names_at = (size, len(names))
     size += len(names)
     texts: list[int] | None = None
+    csv_at: list[int] | None = None
     if len(records) <= JSON_ROWS_LIMIT:
         from pydantic_core import to_json
 
         from .output import clean
-
-        texts = [size]
-        for r in records:
-            # as an element of --json's list (indented once more), and already free of the
-            # control characters output strips, so that printing only joins
-            text = clean(to_json(r, indent=2).decode("utf-8"))
-            blob = ("  " + text.replace("\n", "\n  ")).encode("utf-8")
-            blobs.append(blob)
-            size += len(blob)
-            texts.append(size)
-    csv_at: list[int] | None = None
-    if len(records) <= JSON_ROWS_LIMIT:
-        from .output import clean
         from .render import csv_rows
 
-        csv_at = [size]
-        for r in records:
-            blob = clean(csv_rows([r])).encode("utf-8")
-            blobs.append(blob)
-            size += len(blob)
-            csv_at.append(size)
+        # --json's elements (indented once more) and CSV lines, already free of the control
+        # characters output strips, so that printing only joins
+        texts, size = _append(blobs, size, (
+            "  " + clean(to_json(r, indent=2).decode("utf-8")).replace("\n", "\n  ") for r in records))
+        csv_at, size = _append(blobs, size, (clean(csv_rows([r])) for r in records))
     header = {
         "key": key, "code": code_key(), "count": len(records), "plan": plan, "rows": offsets,
         "rows_end": rows_end, "columns": columns, "names": names_at, "json": texts, "csv": csv_at,
@@ -241,6 +228,21 @@ def build_chunks(records: Sequence[Any], key: Any) -> list[bytes]:
     }
     head = marshal.dumps(header, _MARSHAL)
     return [MAGIC, len(head).to_bytes(8, "little"), head, *blobs]
+
+
+def _append(blobs: list[bytes], size: int, texts: Iterable[str]) -> tuple[list[int], int]:
+    """Each text appended to ``blobs`` as UTF-8: their offsets, and the size after them."""
+    offsets = [size]
+    for text in texts:
+        blob = text.encode("utf-8")
+        blobs.append(blob)
+        size += len(blob)
+        offsets.append(size)
+    return offsets, size
+
+
+def _at(body: memoryview, offsets: list[int] | None, i: int) -> memoryview | None:
+    return None if offsets is None else body[offsets[i]: offsets[i + 1]]
 
 
 def key_of(data: bytes | memoryview) -> Any:
@@ -308,15 +310,11 @@ class Pack:
     def json_at(self, i: int) -> bytes | None:
         """Record ``i`` as ``pydantic_core.to_json(record, indent=2)`` wrote it, control
         characters removed and indented as an element of a list; None if not stored."""
-        if self._texts is None:
-            return None
-        return self._body[self._texts[i]: self._texts[i + 1]]
+        return _at(self._body, self._texts, i)
 
     def csv_at(self, i: int) -> bytes | None:
         """Record ``i``'s line of the default CSV columns, control characters removed; None if not stored."""
-        if self._csv is None:
-            return None
-        return self._body[self._csv[i]: self._csv[i + 1]]
+        return _at(self._body, self._csv, i)
 
     def view(self, i: int) -> Any:
         """Record ``i`` as filters and sorts see it, answered from the columns."""
@@ -374,8 +372,7 @@ def json_texts(records: Sequence[Any], nested: bool = True) -> list[str] | None:
     serializer). Records chosen from a catalog (:class:`catalog.Picked`) give
     theirs without being built at all.
     """
-    stored = getattr(records, "json_blobs", None)
-    blobs = stored() if stored is not None else _blobs_of(records)
+    blobs = _json_blobs(records)
     if blobs is None:
         return None
     if nested:
@@ -385,8 +382,7 @@ def json_texts(records: Sequence[Any], nested: bool = True) -> list[str] | None:
 
 def json_document(records: Sequence[Any]) -> bytes | None:
     """``--json``'s whole array, UTF-8, from stored texts; None unless every record has one."""
-    stored = getattr(records, "json_blobs", None)
-    blobs = stored() if stored is not None else _blobs_of(records)
+    blobs = _json_blobs(records)
     if blobs is None:
         return None
     if not blobs:
@@ -394,7 +390,11 @@ def json_document(records: Sequence[Any]) -> bytes | None:
     return b"".join((b"[\n", b",\n".join(blobs), b"\n]\n"))
 
 
-def _blobs_of(records: Sequence[Any]) -> list | None:
+def _json_blobs(records: Sequence[Any]) -> list | None:
+    """Chosen records give their stored text directly; built ones are looked up by identity."""
+    stored = getattr(records, "json_blobs", None)
+    if stored is not None:
+        return stored()
     packs = list(_WITH_JSON)
     if not packs:
         return None
