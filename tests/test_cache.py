@@ -441,3 +441,43 @@ def test_an_interrupted_write_leaves_nothing_behind(mine, folder, settled, monke
     assert list(folder.iterdir()) == []
     monkeypatch.undo()
     assert json.loads(mine.read_text(encoding="utf-8")) == json.loads(MINI.read_text(encoding="utf-8"))
+
+
+def test_the_command_caches_a_new_file_once_it_has_answered(mine, folder):
+    """The first run answers, and the entry it leaves behind is trusted by the next."""
+    time.sleep(cache.SETTLE_NS / 1e9 + 0.1)  # settled: a file just written is never cached
+    env = {**os.environ, "SLLM_CACHE_DIR": str(folder), "NO_COLOR": "1"}
+    expected = sorted(r["id"] for r in json.loads(MINI.read_text()))
+    args = [sys.executable, "-m", "sllm", "list", "--catalog", str(mine), "--no-bundled", "--format", "ids"]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split() == expected
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(folder.glob("*.pack")):
+        time.sleep(0.05)
+    (entry,) = folder.glob("*.pack")
+    while time.monotonic() < deadline and list(folder.glob(".tmp-*")):
+        time.sleep(0.05)
+    assert not list(folder.glob(".tmp-*"))
+    assert cache.read(mine, os.stat(mine)) is not None  # trusted for this very file (folder: SLLM_CACHE_DIR)
+    second = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    assert second.stdout == first.stdout
+
+
+@pytest.mark.parametrize("can_fork", [True, False])
+def test_deferred_entries_are_written_by_a_child_or_else_at_once(mine, folder, settled, monkeypatch, can_fork):
+    records = load([mine], bundled=False, use_env=False).records  # a library call writes at once
+    (written,) = folder.glob("*.pack")
+    written.unlink()
+    cache.defer()
+    cache.store(mine, os.stat(mine), list(records))
+    assert not list(folder.glob("*.pack"))  # kept, not written, until the command has answered
+    if can_fork:
+        monkeypatch.setattr(os, "fork", lambda: 4242)  # the parent's side of a fork
+        assert cache.write_deferred() is True
+        assert not list(folder.glob("*.pack"))  # the child writes it, never the parent
+    else:
+        monkeypatch.delattr(os, "fork")
+        assert cache.write_deferred() is False
+        assert len(list(folder.glob("*.pack"))) == 1
+    assert cache.write_deferred() is False  # nothing is kept twice

@@ -190,8 +190,70 @@ def read(path: Path, stat: os.stat_result) -> Any:
     return pack
 
 
+#: Entries kept for ``write_deferred`` since ``defer``: (path, stat, records) each.
+_deferred: list[tuple] | None = None
+
+
+def defer() -> None:
+    """Keep new entries until ``write_deferred``: the command line prints its answer first."""
+    global _deferred
+    if _deferred is None:
+        _deferred = []
+
+
+def write_deferred(detach: bool = True) -> bool:
+    """Write the entries kept since ``defer``.
+
+    Where the system can fork, a child writes them after the command has answered
+    and goes on alone, as git's automatic gc does: the first run after a file
+    changed then costs its validation, not also the pack. The child leaves the
+    terminal and points its standard streams at /dev/null, so a reader of the
+    command's output sees its end at once. A writer that dies leaves at most a
+    temporary file, which a later write prunes. True when a child took the writes:
+    the caller should then end without freeing its heap, which the child shares
+    (every page freed here would be copied).
+    """
+    global _deferred
+    pending, _deferred = _deferred or [], None
+    if not pending:
+        return False
+    if detach and hasattr(os, "fork"):
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                if stream is not None:
+                    stream.flush()
+            except (OSError, ValueError):
+                pass
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = None  # no process to spare: write here
+        if pid:
+            return True
+        if pid == 0:
+            try:
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                for item in pending:
+                    _store(*item)
+            finally:
+                os._exit(0)
+    for item in pending:
+        _store(*item)
+    return False
+
+
 def store(path: Path, stat: os.stat_result, records: Sequence[Any]) -> None:
     """Keep the validated ``records`` of ``path`` (read at ``stat``), if the file has settled."""
+    if _deferred is not None:
+        _deferred.append((path, stat, records))
+        return
+    _store(path, stat, records)
+
+
+def _store(path: Path, stat: os.stat_result, records: Sequence[Any]) -> None:
     where = folder()
     if where is None:
         return

@@ -494,16 +494,30 @@ def _duplicate(text: str, name: str, key: str) -> Any:
     raise CatalogError([Problem(name, record, where, f"key '{key}' appears twice in one object; keep one")])
 
 
+def _decoded(data: bytes, name: str) -> Any:
+    """The parsed file: in one pass by jiter, which refuses duplicate keys, NaN and
+    Infinity as this module does; whatever it refuses is read again by the strict
+    reader above, which says exactly what is wrong (or accepts the little jiter alone
+    refuses: a lone surrogate escape, nesting deeper than 200)."""
+    from jiter import from_json
+
+    try:
+        return from_json(data, catch_duplicate_keys=True, allow_inf_nan=False, cache_mode="keys")
+    except ValueError:
+        pass
+    text = _text(data, name)
+    del data
+    return _json(text, name)
+
+
 def parse(data: bytes, name: str) -> list[Any]:
     """The validated records of a catalog file's bytes, or CatalogError naming each problem.
 
     Each stage lets go of the previous one (bytes, text, parsed objects) as soon as
     it can, so that a large file is held about once at any moment.
     """
-    text = _text(data, name)
+    raw = _decoded(data, name)
     del data
-    raw = _json(text, name)
-    del text
     if not isinstance(raw, list):
         raise CatalogError([Problem(name, None, None, "a catalog file must hold a JSON array of records")])
     from pydantic import ValidationError
