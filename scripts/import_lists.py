@@ -2,10 +2,12 @@
 """Which models named by the public lists in ../shared/sources the catalog has, and which it lacks.
 
 A review aid for coverage work, not an importer: it writes no record. Each list's
-candidates are matched against the catalog by arXiv id first, then by normalized
-name (against record names and aliases), then by normalized title; a missing
-candidate that shares a GitHub repository with a record is flagged, since one
-repository often holds several models.
+candidates are matched against the catalog by arXiv id first, then by DOI, then by
+normalized name (against record names and aliases), then by normalized title (with or
+without the model's name in front); an entry that names no model may be its GitHub
+repository's namesake, and one that gives a bare title takes the match of another
+list's entry with that title. A missing candidate that shares a GitHub repository
+with a record is flagged, since one repository often holds several models.
 
     python scripts/import_lists.py                       # every list, text report
     python scripts/import_lists.py --summary             # one line per list
@@ -143,8 +145,8 @@ def _split_names(names: list[str]) -> list[str]:
                 parts += [paren.group(1), paren.group(2)]
             parts += [p.strip() for part in list(parts) for p in re.split(r"\s+&\s+|/", part)]
             parts += [p[4:] for p in parts if p[:4].casefold() == "the "]
-        out += [p for p in parts if p and p not in out]
-    return list(dict.fromkeys(out))
+        out += [p for p in dict.fromkeys(parts) if p and p not in out]
+    return out
 
 
 def parse_jsonl(path: Path) -> list[Candidate]:
@@ -252,9 +254,9 @@ def _leaderboard_row(cells: list[str]) -> Candidate | None:
 # --- markdown lists: bullets and tables under headings ---------------------------------
 
 
-def _markdown(path: Path) -> Iterator[tuple[str, str, str | dict[str, str]]]:
-    """("bullet", section, text) for each top-level bullet with its continuation lines, and
-    ("row", section, {header: cell}) for each table row; section is the '## / ### / ####'
+def _markdown(path: Path) -> Iterator[tuple[str, str, str, dict[str, str]]]:
+    """("bullet", section, text, {}) for each top-level bullet with its continuation lines, and
+    ("row", section, "", {header: cell}) for each table row; section is the '## / ### / ####'
     headings above it, joined with ' / '. HTML comments are not read."""
     text = re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S)
     headings: list[str] = []
@@ -264,7 +266,7 @@ def _markdown(path: Path) -> Iterator[tuple[str, str, str | dict[str, str]]]:
     for line in text.splitlines() + [""]:
         starts = re.match(r"(#{2,6}) |[*-] |\|", line)
         if bullet is not None and (not line.strip() or starts):
-            yield "bullet", section, " ".join(bullet)
+            yield "bullet", section, " ".join(bullet), {}
             bullet = None
         elif bullet is not None:
             bullet.append(line.strip())
@@ -282,7 +284,15 @@ def _markdown(path: Path) -> Iterator[tuple[str, str, str | dict[str, str]]]:
             if header is None:
                 header = [re.sub(r"\W+", " ", c).strip().casefold() for c in cells]
             elif not set("".join(cells)) <= set(":- "):
-                yield "row", section, dict(zip(header, cells))
+                yield "row", section, "", dict(zip(header, cells))
+
+
+def _bullets(path: Path) -> Iterator[tuple[str, str]]:
+    return ((section, text) for kind, section, text, _ in _markdown(path) if kind == "bullet")
+
+
+def _rows(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    return ((section, row) for kind, section, _, row in _markdown(path) if kind == "row")
 
 
 #: A link's target, which may hold one pair of parentheses (.../PIIS2589-7500(23)00048-1/fulltext).
@@ -308,15 +318,14 @@ def _looks_like_a_name(text: str) -> bool:
         len(words) == 1 or any(re.search(r"\w[A-Z]|\d|-", w) for w in words))
 
 
-def _name_and_title(text: str) -> tuple[list[str], str]:
-    """'KeBioLM: Improving Biomedical ...' -> (['KeBioLM'], the whole); a title with no name in front -> ([], it)."""
-    head, sep, _rest = text.partition(":")
-    if sep and _looks_like_a_name(head.strip()):
-        return [head.strip()], text
-    return [], text
+def _name_in_front(title: str) -> list[str]:
+    """'KeBioLM: Improving Biomedical ...' -> ['KeBioLM']; a title with no name in front -> []."""
+    head, sep, _rest = title.partition(":")
+    return [head.strip()] if sep and _looks_like_a_name(head.strip()) else []
 
 
-def _links(section: str, text: str, names: list[str], title: str) -> Candidate:
+def _candidate(section: str, text: str, names: list[str], title: str) -> Candidate:
+    """An entry with the names and title read from it, and the arXiv ids, DOIs and repositories its links give."""
     return Candidate(section=section, names=_dedupe(names), title=title, arxiv=list(dict.fromkeys(
         _ARXIV_URL.findall(text))), doi=_dois(text), github=_github(text))
 
@@ -325,20 +334,17 @@ def parse_medllms(path: Path) -> list[Candidate]:
     """medllms-practical-guide.md: '[**Venue, Year**] **Name**: Title. [paper](url) [code](url)';
     the bold name may join two ('**BioLinkBERT/LinkBERT**'), and some entries give only a title."""
     out = []
-    for kind, section, text in _markdown(path):
-        if kind != "bullet":
-            continue
-        body = re.sub(r"^\[\*\*[^\]]*\*\*\]\s*", "", str(text))  # the venue tag
+    for section, text in _bullets(path):
+        body = re.sub(r"^\[\*\*[^\]]*\*\*\]\s*", "", text)  # the venue tag
         names: list[str] = []
         bold = re.match(r"\*\*([^*\[]+)\*\*\s*:?\s*", body)
         if bold:
             names = _split_names([bold.group(1).strip()])
             body = body[bold.end():]
         title = _plain(body)
-        if not names:
-            names, title = _name_and_title(title)
+        names = names or _name_in_front(title)
         if title or names:
-            out.append(_links(section, str(text), names, title))
+            out.append(_candidate(section, text, names, title))
     return out
 
 
@@ -346,16 +352,13 @@ def parse_healthcare(path: Path) -> list[Candidate]:
     """awesome-healthcare-foundation-models.md: 'Name: Title [[Paper]](url) [[Code]](url)', or a bare
     title; a few entries are '[Name](url): what it is'."""
     out = []
-    for kind, section, text in _markdown(path):
-        if kind != "bullet":
-            continue
-        body = re.sub(r"^[-*]\s+", "", str(text))  # a bullet written twice: '- - [Name](url): ...'
+    for section, text in _bullets(path):
+        body = re.sub(r"^[-*]\s+", "", text)  # a bullet written twice: '- - [Name](url): ...'
         link = re.match(r"\[([^\]]+)\]\(" + _URL_BODY + r"\)", body)
         if link:  # a linked name and a description, which is no title
-            out.append(_links(section, body, [link.group(1).strip()], ""))
+            out.append(_candidate(section, body, [link.group(1).strip()], ""))
         elif title := _plain(body):
-            names, title = _name_and_title(title)
-            out.append(_links(section, body, names, title))
+            out.append(_candidate(section, body, _name_in_front(title), title))
     return out
 
 
@@ -363,12 +366,10 @@ def parse_legalai(path: Path) -> list[Candidate]:
     """awesome-legalai-resources.md: '**Name**: what it is.' then '[Paper](url) [Link](url)'; the
     words after the name describe, they are no title. A website entry is a bare URL."""
     out = []
-    for kind, section, text in _markdown(path):
-        if kind != "bullet":
-            continue
-        bold = re.match(r"\*\*([^*]+)\*\*", str(text))
-        name = bold.group(1).strip() if bold else str(text).split()[0]
-        out.append(_links(section, str(text), [name], ""))
+    for section, text in _bullets(path):
+        bold = re.match(r"\*\*([^*]+)\*\*", text)
+        name = bold.group(1).strip() if bold else text.split()[0]
+        out.append(_candidate(section, text, [name], ""))
     return out
 
 
@@ -376,12 +377,10 @@ def parse_domain_llm(path: Path) -> list[Candidate]:
     """awesome-domain-llm.zh.md: '[Name (中文名)](repository)', then a stars badge, '[[paper](url)]'
     and a description in Chinese; the name's two spellings are both names."""
     out = []
-    for kind, section, text in _markdown(path):
-        if kind != "bullet":
-            continue
-        link = re.match(r"\[([^\]]+)\]\(([^)\s]+)\)", str(text))
+    for section, text in _bullets(path):
+        link = re.match(r"\[([^\]]+)\]\(([^)\s]+)\)", text)
         if link:
-            out.append(_links(section, str(text), _split_names([link.group(1).strip()]), ""))
+            out.append(_candidate(section, text, _split_names([link.group(1).strip()]), ""))
     return out
 
 
@@ -389,13 +388,13 @@ def parse_finllms(path: Path) -> list[Candidate]:
     """awesome-finllms.md: tables of Date | Name | Author | Institute | Links | Paper, the links
     cell holding arXiv, GitHub and Hugging Face badges, the paper cell the title (two, for some)."""
     out = []
-    for kind, section, row in _markdown(path):
-        if kind != "row" or not isinstance(row, dict) or not row.get("name"):
+    for section, row in _rows(path):
+        if not row.get("name"):
             continue
         names = _split_names([_plain(row["name"])])
+        # a second title goes among the names, where a name as long as a title counts as one
         titles = [_plain(t) for t in re.split(r"<br\s*/?>", row.get("paper", "")) if _plain(t)]
-        cand = _links(section, " ".join(row.values()), names + titles[1:], titles[0] if titles else "")
-        out.append(cand)
+        out.append(_candidate(section, " ".join(row.values()), names + titles[1:], titles[0] if titles else ""))
     return out
 
 
@@ -404,13 +403,13 @@ def parse_finance_llms(path: Path) -> list[Candidate]:
     business. The type (enterprise platform, fine-tuned model, integrated solution) joins the
     section; a name like 'HSBC & Mistral AI' names a deployment, so it is not split."""
     out = []
-    for kind, section, row in _markdown(path):
-        if kind != "row" or not isinstance(row, dict) or not row.get("name"):
+    for section, row in _rows(path):
+        if not row.get("name"):
             continue
         links = " ".join((row.get("site", ""), row.get("paper", "")))
         kind_of_use = _plain(row.get("type", "")).strip("- ")
         where = f"{section} / {kind_of_use}" if kind_of_use else section
-        out.append(_links(where, links, [_plain(row["name"])], ""))
+        out.append(_candidate(where, links, [_plain(row["name"])], ""))
     return out
 
 
@@ -510,7 +509,7 @@ class CatalogIndex:
             ids.update(_ARXIV_URL.findall(urls))
             for a in ids:
                 self.arxiv.setdefault(a, set()).add(r.id)
-            dois = [r.doi or "", r.citation.doi or "" if r.citation else "", urls]
+            dois = [r.doi or "", (r.citation.doi or "") if r.citation else "", urls]
             for d in _dois(" ".join(dois)):
                 self.doi.setdefault(d, set()).add(r.id)
             for n in [r.name, *r.aliases]:
