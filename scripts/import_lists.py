@@ -463,7 +463,13 @@ def read_lists(sources: Path) -> list[ListRead]:
     for spec in LISTS:
         for path in sorted(sources.glob(spec.file)):
             read, skipped = [], {}
-            for c in spec.parse(path):
+            try:
+                entries = spec.parse(path)
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            except OSError as exc:
+                raise ValueError(f"{path.name}: cannot be read ({exc.strerror})") from None
+            for c in entries:
                 if spec.read and not re.search(spec.read, c.section):
                     continue
                 if spec.skip and re.search(spec.skip, c.section):
@@ -732,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         lists = read_lists(args.sources)
-    except (ValueError, KeyError, OSError) as exc:
+    except (ValueError, KeyError) as exc:
         print(f"import_lists: {exc}", file=sys.stderr)
         return 1
     if not any(not args.only or args.only.casefold() in lst.name.casefold() for lst in lists):

@@ -565,3 +565,11 @@ def test_text_report_of_a_markdown_list(md_sources, wide_catalog):
     assert "CellFoundry" not in out
     domain = run("--sources", str(md_sources), "--catalog", str(wide_catalog), "--no-bundled", "--list", "domain")
     assert "source: luban-agi/Awesome-Domain-LLM, commit not recorded in lists/README.md" in domain.stdout
+
+
+def test_a_list_that_is_not_text_is_reported_not_raised(md_sources, wide_catalog):
+    (md_sources / "lists" / "finance-llms.md").write_bytes(b"| Name |\n| --- |\n| Fin\xff\xfe |\n")
+    result = run("--sources", str(md_sources), "--catalog", str(wide_catalog), "--no-bundled", "--summary")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("import_lists: finance-llms.md: not UTF-8 text")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
