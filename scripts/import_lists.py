@@ -434,7 +434,9 @@ LISTS: tuple[ListSpec, ...] = (
              read=r"^(Practical Guide for|Downstream Biomedical Tasks)",
              skip=r"Medical Data|Downstream Biomedical Tasks|Benchmark"),
     ListSpec("lists/awesome-healthcare-foundation-models.md", parse_healthcare,
-             read=r"^(Survey|Large|Applications|AI Legislation)", skip=r"^(Survey|AI Legislation|Large-scale Datasets)"),
+             read=r"^(Survey|Large|Applications|AI Legislation)",
+             # its "General Domain" subsections name general models (BERT, CLIP): backbones, not records
+             skip=r"^(Survey|AI Legislation|Large-scale Datasets)|General Domain"),
     ListSpec("lists/awesome-finllms.md", parse_finllms, skip=r"^Datasets"),
     ListSpec("lists/finance-llms.md", parse_finance_llms),
     ListSpec("lists/awesome-legalai-resources.md", parse_legalai,
