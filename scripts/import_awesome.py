@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from sllm.records import as_data, size_from_label, validate  # noqa: E402
+from sllm.sizes import SizeError, parse_size  # noqa: E402
 
 UPSTREAM = ROOT / "curation" / "upstream" / "awesome-scientific-language-models.md"
 UPSTREAM_URL = "https://github.com/yuzhimanhua/Awesome-Scientific-Language-Models"
@@ -237,8 +238,19 @@ def consistent(record: dict) -> dict:
         record["notes"] = {**record["notes"], "doi": f"the upstream list links the preprint (DOI {record['doi']}); "
                            "this is the DOI of the published version cited"}
         record["doi"] = citation["doi"]
-    record["sizes"] = sorted(record["sizes"], key=lambda s: (s.get("parameters") is None, s.get("parameters") or 0))
+    record["sizes"] = sorted(record["sizes"], key=_size_order)
     return record
+
+
+def _size_order(size: dict) -> tuple:
+    """By the count where one was read, else by what the label says (an order, not a count:
+    nothing is written from it); a label that reads as no size goes last."""
+    if size.get("parameters"):
+        return (0, size["parameters"])
+    try:
+        return (0, parse_size(size["label"]))
+    except SizeError:
+        return (1, 0)
 
 
 def build(skeleton: bool = False) -> list[dict]:

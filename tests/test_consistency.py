@@ -47,12 +47,20 @@ def test_a_consistent_record_has_none(tmp_path, cli):
     ({"year": 2024}, "year", "2024 is after the cited version's year 2023"),
     ({"sizes": [{"label": "7B", "parameters": 7_000_000_000}, {"label": "1B", "parameters": 1_000_000_000}]},
      "sizes", "not in ascending order"),
+    ({"sizes": [{"label": "13B"}, {"label": "7B"}]}, "sizes", "not in ascending order"),
+    ({"sizes": [{"label": "1B", "parameters": 1_100_000_000}, {"label": "500M"}]}, "sizes", "not in ascending order"),
     ({"venue": "EMNLP"}, "venue", "'EMNLP' is not the cited version's"),
     ({"access": "open", "license": "cc-by-nc-4.0"}, "access", "allows no commercial use"),
 ])
 def test_each_contradiction_is_named(tmp_path, cli, change, field, words):
     found = _inconsistencies(tmp_path, cli, _record(**change))
     assert field in found and words in found[field], found
+
+
+def test_sizes_without_counts_are_ordered_by_their_labels(tmp_path, cli):
+    record = _record(sizes=[{"label": "125M", "parameters": 125_000_000}, {"label": "350M"}, {"label": "Base"},
+                            {"label": "2.7B", "parameters": 2_700_000_000}])
+    assert "sizes" not in _inconsistencies(tmp_path, cli, record)
 
 
 def test_a_preprint_cited_for_a_published_model_is_reported(tmp_path, cli):

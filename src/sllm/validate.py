@@ -144,6 +144,17 @@ def targets(records: Sequence[Record]) -> list[Target]:
     ]
 
 
+def _label_size(label: str) -> int | None:
+    """What a label says, for ordering only; None for a label that names no size
+    (``Base``, ``Large`` and ``8x7B`` name a model, not a count)."""
+    if label.strip().lower() in NAMED or is_moe_label(label):
+        return None
+    try:
+        return parse_size(label)
+    except SizeError:
+        return None
+
+
 def _numeric(label: str) -> bool:
     try:
         parse_size(label)
@@ -252,9 +263,9 @@ def _consistency(name: str, r: Record, report: Report) -> None:
             _p(report, name, r, "year", f"{r.year} is after the cited version's year {c.year}: "
                "year is the first public version")
         _venue_consistency(name, r, _p, report)
-    counts = [s.parameters for s in r.sizes if s.parameters]
-    if counts != sorted(counts):
-        _p(report, name, r, "sizes", "not in ascending order of parameters")
+    order = [n for n in (s.parameters or _label_size(s.label) for s in r.sizes) if n]
+    if order != sorted(order):
+        _p(report, name, r, "sizes", "not in ascending order (of the counts, or of the labels where no count was read)")
     if r.access == "open" and r.license:
         from .licenses import load
 
