@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sllm.records import as_data, size_from_label, validate  # noqa: E402
+from sllm.records import ARXIV_DATING, arxiv_announced, as_data, size_from_label, validate  # noqa: E402
 from sllm.sizes import SizeError, parse_size  # noqa: E402
 
 UPSTREAM = ROOT / "curation" / "upstream" / "awesome-scientific-language-models.md"
@@ -229,7 +229,8 @@ def apply(record: dict, patch: dict) -> dict:
 
 
 def consistent(record: dict) -> dict:
-    """What follows from the record itself: the citation's DOI at the top level, sizes ascending."""
+    """What follows from the record itself: the citation's DOI at the top level, sizes ascending,
+    and the year of the first public version, which an arXiv identifier bounds."""
     citation = record.get("citation") or {}
     if citation.get("doi") and not record.get("doi"):
         record["doi"] = citation["doi"]
@@ -239,6 +240,15 @@ def consistent(record: dict) -> dict:
                            "this is the DOI of the published version cited"}
         record["doi"] = citation["doi"]
     record["sizes"] = sorted(record["sizes"], key=_size_order)
+    arxiv = record.get("arxiv") or citation.get("eprint")
+    announced = arxiv_announced(arxiv)
+    if announced and record.get("year") and record["year"] > announced:
+        # the list dates a model by its publication; its arXiv version came first
+        record["notes"] = {**record["notes"], "year": (
+            f"first public version: arXiv {arxiv}, first announced in {announced} (arXiv assigns an identifier "
+            f"in the month of first announcement); {record['year']} is the year of the version the list names")}
+        record["year"] = announced
+        record["sources"] = record["sources"] + [{"url": ARXIV_DATING, "facts": ["year"]}]
     return record
 
 

@@ -198,3 +198,23 @@ def test_validate_reports_targets_and_strict_fails_on_unmet_ones(tmp_path, cli):
     by_name = {t["name"]: t for t in data["targets"]}
     assert by_name["records with languages"] == {"name": "records with languages", "count": 1, "total": 2,
                                                  "floor": 1.0, "met": False}
+
+
+def test_a_model_listed_by_its_publication_year_is_dated_by_its_arxiv_version(importer):
+    record = {"year": 2024, "arxiv": "2306.15006", "citation": {"year": 2024, "eprint": "2306.15006"},
+              "notes": {}, "sources": [], "sizes": []}
+    out = importer.consistent(record)
+    assert out["year"] == 2023
+    assert "2306.15006" in out["notes"]["year"] and "2024" in out["notes"]["year"]
+    assert {"url": importer.ARXIV_DATING, "facts": ["year"]} in out["sources"]
+    earlier = importer.consistent({"year": 2022, "arxiv": "2306.15006", "notes": {}, "sources": [], "sizes": []})
+    assert earlier["year"] == 2022 and "year" not in earlier["notes"]  # an earlier first version stands
+
+
+def test_no_listed_year_runs_after_its_arxiv_announcement(catalog):
+    from sllm.records import arxiv_announced
+
+    late = [(r.id, r.year) for r in catalog.records
+            if r.year and arxiv_announced(r.arxiv or (r.citation.eprint if r.citation else None) or "") and
+            r.year > arxiv_announced(r.arxiv or r.citation.eprint)]
+    assert late == []

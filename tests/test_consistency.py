@@ -33,7 +33,10 @@ def _inconsistencies(tmp_path, cli, record) -> dict:
     assert result.exit_code == 0, result.stdout  # reported, not failed, without --strict
     data = json.loads(result.stdout)
     assert data["problems"] == []
-    return {i["field"]: i["message"] for i in data["inconsistencies"]}
+    found: dict = {}
+    for i in data["inconsistencies"]:
+        found[i["field"]] = f"{found[i['field']]}; {i['message']}" if i["field"] in found else i["message"]
+    return found
 
 
 def test_a_consistent_record_has_none(tmp_path, cli):
@@ -45,6 +48,9 @@ def test_a_consistent_record_has_none(tmp_path, cli):
     ({"doi": "10.1000/other"}, "doi", "differs from the citation's"),
     ({"arxiv": "2301.99999"}, "arxiv", "differs from the citation's eprint '2301.00001'"),
     ({"year": 2024}, "year", "2024 is after the cited version's year 2023"),
+    ({"year": 2024, "citation.year": 2024}, "year", "2024 is after 2023, when arXiv first announced 2301.00001"),
+    ({"year": 2024, "arxiv": None, "citation.year": 2024, "citation.eprint": "2312.00001"},
+     "year", "when arXiv first announced 2312.00001"),
     ({"sizes": [{"label": "7B", "parameters": 7_000_000_000}, {"label": "1B", "parameters": 1_000_000_000}]},
      "sizes", "not in ascending order"),
     ({"sizes": [{"label": "13B"}, {"label": "7B"}]}, "sizes", "not in ascending order"),

@@ -210,6 +210,23 @@ def validate(data: dict) -> Record:
     return adapter(Record).validate_python(data)
 
 
+#: arXiv's help: an identifier is assigned in the month of first announcement and never back-dated.
+ARXIV_DATING = "https://github.com/arXiv/arxiv-docs/blob/develop/source/help/availability.md"
+
+
+def arxiv_announced(arxiv: Optional[str]) -> Optional[int]:
+    """The year arXiv first announced a paper, as its identifier states it (``2306.15006``
+    -> 2023, ``q-bio/0601001`` -> 2006): arXiv assigns identifiers in the month of first
+    announcement and never back-dates them (``ARXIV_DATING``)."""
+    import re
+
+    m = re.match(r"^(?:[a-z\-]+(?:\.[A-Z]{2})?/)?(\d{2})(\d{2})(?:\.\d{4,5}|\d{3})$", arxiv or "")
+    if not m:
+        return None
+    yy = int(m.group(1))
+    return (1900 if yy >= 91 else 2000) + yy
+
+
 def size_from_label(label: str) -> Size:
     """A released label with no count: counts are read in a source, never derived from
     a label (CodeGen's ``2B`` has about 2.7 billion). Not even ``Base`` and ``Large``:

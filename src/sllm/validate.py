@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
 from .catalog import CatalogError, Problem, load_file
-from .records import URL_PATTERN, Record
+from .records import URL_PATTERN, Record, arxiv_announced
 from .resolve import normalize
 from .sizes import NAMED, SizeError, is_moe_label, parse_size
 
@@ -263,6 +263,11 @@ def _consistency(name: str, r: Record, report: Report) -> None:
             _p(report, name, r, "year", f"{r.year} is after the cited version's year {c.year}: "
                "year is the first public version")
         _venue_consistency(name, r, _p, report)
+    arxiv = r.arxiv or (c.eprint if c else None)
+    announced = arxiv_announced(arxiv)
+    if r.year and announced and r.year > announced:
+        _p(report, name, r, "year", f"{r.year} is after {announced}, when arXiv first announced {arxiv}: "
+           "year is the first public version")
     order = [n for n in (s.parameters or _label_size(s.label) for s in r.sizes) if n]
     if order != sorted(order):
         _p(report, name, r, "sizes", "not in ascending order (of the counts, or of the labels where no count was read)")
