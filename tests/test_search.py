@@ -39,7 +39,7 @@ CHINESE_LEGAL = {
 }
 CHINESE_MEDICAL = {
     "huatuogpt", "huatuogpt-ii", "huatuogpt-o1", "huatuogpt-vision", "doctorglm", "bentsao",
-    "zhongjing", "disc-medllm", "qilin-med", "qilin-med-vl", "bianque", "mcbert", "taiyi",
+    "zhongjing", "disc-medllm", "qilin-med", "qilin-med-vl", "bianque", "mcbert", "taiyi", "chimed-gpt",
 }
 WEATHER = {
     "fourcastnet", "pangu-weather", "graphcast", "climax", "fengwu", "fuxi", "stormer", "w-mae",
