@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 from sllm.cli import app
+
+# A shell starts a background job with SIGINT ignored, and children inherit an ignored
+# signal: the tests that press Ctrl-C on sllm would then test nothing. A handled signal
+# is reset to its default in a child, so handle it here as Python does by default.
+if hasattr(signal, "SIGINT") and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.json"
