@@ -218,14 +218,8 @@ def write_deferred(detach: bool = True) -> bool:
     if not pending:
         return False
     if detach and hasattr(os, "fork"):
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                if stream is not None:
-                    stream.flush()
-            except (OSError, ValueError):
-                pass
         try:
-            pid = os.fork()
+            pid = os.fork()  # the child ends with os._exit: it never flushes the output buffers it copied
         except OSError:
             pid = None  # no process to spare: write here
         if pid:
