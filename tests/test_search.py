@@ -30,7 +30,7 @@ DNA_MODELS = {
 }
 SINGLE_CELL = {
     "scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellplm", "scmulan",
-    "chatcell", "cell2sentence", "xtrimogene", "nicheformer", "transcriptformer",
+    "chatcell", "cell2sentence", "xtrimogene", "nicheformer", "transcriptformer", "instructcell",
 }
 CHINESE_LEGAL = {
     "lawgpt-zh", "lawgpt-nju", "fuzi-mingcha", "lawyer-llama", "hanfei", "wisdominterrogatory",
