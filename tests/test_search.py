@@ -26,11 +26,11 @@ CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d"}
 DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
     "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
-    "dnabert-s", "gpn", "megadna", "bio-xlstm",
+    "dnabert-s", "gpn", "megadna", "bio-xlstm", "caduceus", "plantcaduceus", "generator", "omni-dna", "bioreason",
 }
 SINGLE_CELL = {
     "scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellplm", "scmulan",
-    "chatcell", "cell2sentence", "xtrimogene",
+    "chatcell", "cell2sentence", "xtrimogene", "nicheformer", "transcriptformer", "instructcell",
 }
 CHINESE_LEGAL = {
     "lawgpt-zh", "lawgpt-nju", "fuzi-mingcha", "lawyer-llama", "hanfei", "wisdominterrogatory",
@@ -49,7 +49,7 @@ WEATHER = {
 PROTEIN_LMS = {
     "esm-2", "esm-1b", "esm-1v", "prottrans", "progen", "progen2", "protgpt2", "ankh", "proteinbert",
     "saprot", "xtrimopglm", "esm-3", "msa-transformer", "aminobert",
-    "ontoprotein", "sfm-protein", "ablang", "poet",
+    "ontoprotein", "sfm-protein", "ablang", "poet", "dplm",
 }
 CODE_COMPLETION = {
     "codex", "starcoder", "starcoder2", "santacoder", "incoder", "codegen", "codegen2", "code-llama",
