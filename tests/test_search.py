@@ -40,7 +40,7 @@ CHINESE_LEGAL = {
 CHINESE_MEDICAL = {
     "huatuogpt", "huatuogpt-ii", "huatuogpt-o1", "huatuogpt-vision", "doctorglm", "bentsao",
     "zhongjing", "disc-medllm", "qilin-med", "qilin-med-vl", "bianque", "mcbert", "taiyi", "chimed-gpt",
-    "chatmed", "xrayglm", "soulchat", "mechat",
+    "chatmed", "xrayglm", "soulchat", "mechat", "pediatricsgpt", "ming", "cmlm-zhongjing", "baichuan-m2",
 }
 WEATHER = {
     "fourcastnet", "pangu-weather", "graphcast", "climax", "fengwu", "fuxi", "stormer", "w-mae",
