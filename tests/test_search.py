@@ -20,7 +20,7 @@ RADIOLOGY_REPORTS = {
     # report generation and image-report pre-training on chest X-rays and other scans
     "rgrg", "radfm", "xraygpt", "maco", "lovt", "prior", "biovil", "biovil-t", "chexzero",
     "cxr-clip", "convirt", "gloria", "mgca", "medclip", "rad-bert", "med-unic", "xplainer",
-    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm",
+    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad",
 }
 CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d"}
 DNA_MODELS = {
@@ -40,7 +40,7 @@ CHINESE_LEGAL = {
 CHINESE_MEDICAL = {
     "huatuogpt", "huatuogpt-ii", "huatuogpt-o1", "huatuogpt-vision", "doctorglm", "bentsao",
     "zhongjing", "disc-medllm", "qilin-med", "qilin-med-vl", "bianque", "mcbert", "taiyi", "chimed-gpt",
-    "chatmed", "xrayglm", "soulchat", "mechat",
+    "chatmed", "xrayglm", "soulchat", "mechat", "pediatricsgpt", "ming", "cmlm-zhongjing", "baichuan-m2",
 }
 WEATHER = {
     "fourcastnet", "pangu-weather", "graphcast", "climax", "fengwu", "fuxi", "stormer", "w-mae",
