@@ -192,6 +192,8 @@ def read(path: Path, stat: os.stat_result) -> Any:
 
 #: Entries kept for ``write_deferred`` since ``defer``: (path, stat, records) each.
 _deferred: list[tuple] | None = None
+#: Entries a child is writing: held, never freed, until the process ends.
+_handed_over: list = []
 
 
 def defer() -> None:
@@ -223,6 +225,9 @@ def write_deferred(detach: bool = True) -> bool:
         except OSError:
             pid = None  # no process to spare: write here
         if pid:
+            # the pages are shared with the child until either side writes them; dropping the
+            # last reference here would write every record's count, and copy each page it is on
+            _handed_over.append(pending)
             return True
         if pid == 0:
             try:
