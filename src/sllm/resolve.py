@@ -160,6 +160,7 @@ class Index:
         self.records = records
         self._columns: "Columns | None" = None
         self._choices: "list[str] | None" = None
+        self._starts: list[int] = []
 
     @classmethod
     def build(cls, records: Sequence[Record]) -> "Index":
@@ -289,25 +290,20 @@ class Index:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        choices = self.choices()
-        close: dict[str, int] = {}
+        choices, owner = self.choices(), self._owner
+        best: dict[int, int] = {}
         for wanted in dict.fromkeys(w for w in (key, stripped) if w):
             budget = typo_budget(wanted)
             if not budget:
                 continue
-            for choice, distance, _ in process.extract(
+            for choice, distance, at in process.extract(
                 wanted, choices, scorer=OSA.distance, score_cutoff=budget, limit=None
             ):
                 if is_typo(wanted, choice):
-                    close[choice] = min(distance, close.get(choice, distance))
-        if not close:
+                    i = owner(at)
+                    best[i] = min(distance, best.get(i, distance))
+        if not best:
             return None
-        best: dict[int, int] = {}
-        for keys, owners in self.columns():
-            for i, k in enumerate(keys):
-                if k in close:
-                    at = i if owners is None else owners[i]
-                    best[at] = min(best.get(at, close[k]), close[k])
         top = min(best.values())
         tied = sorted(i for i, d in best.items() if d == top)
         if len(tied) > 1:
@@ -322,23 +318,35 @@ class Index:
         """Up to five records whose keys look like ``key`` (prefixes included), best first."""
         from rapidfuzz import fuzz, process
 
-        choices = self.choices()
-        scored = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST)
-        score_of = {choice: score for choice, score, _ in scored}
+        # a record's name, id and aliases are often alike: look far enough for five records
+        scored = process.extract(key, self.choices(), scorer=fuzz.ratio, limit=60, score_cutoff=SUGGEST)
         best: dict[int, float] = {}
-        for keys, owners in self.columns():
-            for i, k in enumerate(keys):
-                if k in score_of:
-                    at = i if owners is None else owners[i]
-                    best[at] = max(best.get(at, 0.0), score_of[k])
+        for _, score, at in scored:
+            i = self._owner(at)
+            best[i] = max(best.get(i, 0.0), score)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.records[kv[0]].name))
         return [self.records[i] for i, _ in ranked[:5]]
 
     def choices(self) -> list[str]:
-        """Every distinct normalized key, for rapidfuzz to scan."""
+        """Every normalized key, column after column, for rapidfuzz to scan: a key's
+        position names its record (``_owner``), so no pass in Python maps keys back."""
         if self._choices is None:
-            self._choices = list(dict.fromkeys(k for keys, _ in self.columns() for k in keys if k))
+            keys: list[str] = []
+            self._starts = []
+            for column, _ in self.columns():
+                self._starts.append(len(keys))
+                keys += column
+            self._choices = keys
         return self._choices
+
+    def _owner(self, at: int) -> int:
+        """The record whose key stands at position ``at`` of ``choices()``."""
+        from bisect import bisect_right
+
+        c = bisect_right(self._starts, at) - 1
+        owners = self.columns()[c][1]
+        j = at - self._starts[c]
+        return j if owners is None else owners[j]
 
 
 def _not_found(query: str, suggestions: Sequence[Record]) -> str:
