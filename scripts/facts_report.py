@@ -17,8 +17,9 @@ The consistency checks are mechanical:
 - ``arxiv-mismatch`` / ``venue-mismatch``: top-level ``arxiv``/``venue`` disagree with
   the citation (DESIGN.md: they agree with the cited, preferably published, version).
 - ``year-after-citation`` / ``year-after-arxiv``: ``year`` is later than the year of the
-  cited version, or later than the year its arXiv identifier was issued, so it may not
-  be the first public version.
+  cited version, or later than the year arXiv first announced it (an identifier is
+  assigned in the month of first announcement), so it is not the first public version;
+  no note excuses it.
 - ``sizes-order``: parameter counts not ascending.
 """
 
@@ -148,7 +149,7 @@ def sections(records: list[dict]) -> dict[str, list[str]]:
         if cit and r.get("year") and cit.get("year") and r["year"] > cit["year"]:
             out["year-after-citation"].append(f"{rid} ({r['year']} vs cited {cit['year']})")
         ay = arxiv_year(r.get("arxiv") or cit.get("eprint"))
-        if ay and r.get("year") and r["year"] > ay and "year" not in notes:
+        if ay and r.get("year") and r["year"] > ay:
             out["year-after-arxiv"].append(f"{rid} ({r['year']} vs arXiv id {ay})")
         counts = [s.get("parameters") for s in r.get("sizes") or [] if s.get("parameters")]
         if counts != sorted(counts):
