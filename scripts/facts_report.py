@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from sllm.records import arxiv_announced  # noqa: E402
+
 DEFAULT = [ROOT / "catalog" / "scientific.json"]
 
 OPEN = {"open", "open-restricted", "open-noncommercial"}
@@ -117,11 +120,6 @@ def doi_supported(record: dict) -> bool:
     return any({"citation.doi", "doi"} & set(s.get("facts", [])) for s in record.get("sources", []))
 
 
-def arxiv_year(arxiv: str | None) -> int | None:
-    m = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv or "")
-    return 2000 + int(m.group(1)) if m else None
-
-
 #: Notes are shown to users under each record: one or two sentences, not the curation's story.
 NOTE_CHARS = 280
 
@@ -148,7 +146,7 @@ def sections(records: list[dict]) -> dict[str, list[str]]:
                 f"{rid} ({r.get('venue')} vs {cit.get('type')} {cited_venue(cit)[:60] or '-'})")
         if cit and r.get("year") and cit.get("year") and r["year"] > cit["year"]:
             out["year-after-citation"].append(f"{rid} ({r['year']} vs cited {cit['year']})")
-        ay = arxiv_year(r.get("arxiv") or cit.get("eprint"))
+        ay = arxiv_announced(r.get("arxiv") or cit.get("eprint"))
         if ay and r.get("year") and r["year"] > ay:
             out["year-after-arxiv"].append(f"{rid} ({r['year']} vs arXiv id {ay})")
         counts = [s.get("parameters") for s in r.get("sizes") or [] if s.get("parameters")]

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from sllm.records import ARXIV_DATING, arxiv_announced, as_data, size_from_label, validate  # noqa: E402
-from sllm.sizes import SizeError, parse_size  # noqa: E402
+from sllm.sizes import label_size  # noqa: E402
 
 UPSTREAM = ROOT / "curation" / "upstream" / "awesome-scientific-language-models.md"
 UPSTREAM_URL = "https://github.com/yuzhimanhua/Awesome-Scientific-Language-Models"
@@ -253,14 +253,10 @@ def consistent(record: dict) -> dict:
 
 
 def _size_order(size: dict) -> tuple:
-    """By the count where one was read, else by what the label says (an order, not a count:
-    nothing is written from it); a label that reads as no size goes last."""
-    if size.get("parameters"):
-        return (0, size["parameters"])
-    try:
-        return (0, parse_size(size["label"]))
-    except SizeError:
-        return (1, 0)
+    """By the count where one was read, else by what the label says (``sizes.label_size``,
+    the order validate checks); a label that names no size goes last."""
+    value = size.get("parameters") or label_size(size["label"])
+    return (0, value) if value else (1, 0)
 
 
 def build(skeleton: bool = False) -> list[dict]:

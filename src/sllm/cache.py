@@ -203,7 +203,7 @@ def defer() -> None:
         _deferred = []
 
 
-def write_deferred(detach: bool = True) -> bool:
+def write_deferred() -> bool:
     """Write the entries kept since ``defer``.
 
     Where the system can fork, a child writes them after the command has answered
@@ -219,7 +219,7 @@ def write_deferred(detach: bool = True) -> bool:
     pending, _deferred = _deferred or [], None
     if not pending:
         return False
-    if detach and hasattr(os, "fork"):
+    if hasattr(os, "fork"):
         try:
             pid = os.fork()  # the child ends with os._exit: it never flushes the output buffers it copied
         except OSError:

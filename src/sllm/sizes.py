@@ -45,6 +45,17 @@ def is_moe_label(text: str) -> bool:
     return bool(_MOE_RE.match(text))
 
 
+def label_size(label: str) -> int | None:
+    """What a label says, to order sizes that have no count (never written as one);
+    None for a label that names a model rather than a size (``Base``, ``Large``, ``8x7B``)."""
+    if label.strip().lower() in NAMED or is_moe_label(label):
+        return None
+    try:
+        return parse_size(label)
+    except SizeError:
+        return None
+
+
 def same_label(a: str, b: str) -> bool:
     """``8x7B``, ``8×7b`` and ``8 x 7B`` are one label."""
     def key(text: str) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence, Union
 from .catalog import CatalogError, Problem, load_file
 from .records import URL_PATTERN, Record, arxiv_announced
 from .resolve import normalize
-from .sizes import NAMED, SizeError, is_moe_label, parse_size
+from .sizes import NAMED, SizeError, is_moe_label, label_size, parse_size
 
 if TYPE_CHECKING:
     from .backbones import Registry
@@ -144,17 +144,6 @@ def targets(records: Sequence[Record]) -> list[Target]:
     ]
 
 
-def _label_size(label: str) -> int | None:
-    """What a label says, for ordering only; None for a label that names no size
-    (``Base``, ``Large`` and ``8x7B`` name a model, not a count)."""
-    if label.strip().lower() in NAMED or is_moe_label(label):
-        return None
-    try:
-        return parse_size(label)
-    except SizeError:
-        return None
-
-
 def _numeric(label: str) -> bool:
     try:
         parse_size(label)
@@ -268,7 +257,7 @@ def _consistency(name: str, r: Record, report: Report) -> None:
     if r.year and announced and r.year > announced:
         _p(report, name, r, "year", f"{r.year} is after {announced}, when arXiv first announced {arxiv}: "
            "year is the first public version")
-    order = [n for n in (s.parameters or _label_size(s.label) for s in r.sizes) if n]
+    order = [n for n in (s.parameters or label_size(s.label) for s in r.sizes) if n]
     if order != sorted(order):
         _p(report, name, r, "sizes", "not in ascending order (of the counts, or of the labels where no count was read)")
     if r.access == "open" and r.license:
