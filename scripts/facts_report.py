@@ -21,6 +21,10 @@ The consistency checks are mechanical:
   assigned in the month of first announcement), so it is not the first public version;
   no note excuses it.
 - ``sizes-order``: parameter counts not ascending.
+
+The ``lacks-*`` sections list the records that miss one of the catalog's fact targets
+(``sllm.validate.GOALS``: the same rule ``sllm validate`` counts), and the summary
+gives those targets' shares for the files read.
 """
 
 from __future__ import annotations
@@ -33,11 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sllm.records import arxiv_announced  # noqa: E402
+from sllm.records import arxiv_announced, validate  # noqa: E402
+from sllm.validate import GOALS, gaps, targets  # noqa: E402
 
 DEFAULT = [ROOT / "catalog" / "scientific.json"]
-
-OPEN = {"open", "open-restricted", "open-noncommercial"}
 
 #: Short venue names and a phrase that the citation's booktitle/journal contains
 #: when it is that venue (lower-case). A venue absent here is compared as text.
@@ -128,14 +131,12 @@ def sections(records: list[dict]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {k: [] for k in (
         "doi-from-citation", "arxiv-mismatch", "venue-mismatch", "year-after-citation",
         "year-after-arxiv", "sizes-order",
-        "evidence-unconfirmed", "evidence-corroborated",
-        "access-missing", "license-missing-open", "languages-missing",
-        "backbones-unknown", "parameters-missing", "notes-long",
+        "notes-long",
     )}
+    out.update({f"lacks-{g.gap}": [] for g in GOALS})
     for r in records:
         rid = r["id"]
         cit = r.get("citation") or {}
-        unverified = set(r.get("unverified") or [])
         notes = r.get("notes") or {}
         if cit.get("doi") and not r.get("doi") and doi_supported(r):
             out["doi-from-citation"].append(rid)
@@ -152,22 +153,8 @@ def sections(records: list[dict]) -> dict[str, list[str]]:
         counts = [s.get("parameters") for s in r.get("sizes") or [] if s.get("parameters")]
         if counts != sorted(counts):
             out["sizes-order"].append(rid)
-        evidence = cit.get("evidence") or ("primary" if cit.get("verified") else "unconfirmed")
-        if evidence == "unconfirmed":
-            out["evidence-unconfirmed"].append(rid)
-        elif evidence == "corroborated":
-            out["evidence-corroborated"].append(rid)
-        if not r.get("access"):
-            out["access-missing"].append(rid)
-        if (r.get("access") in OPEN or (r.get("access") is None and r.get("open_weights"))) \
-                and not r.get("license"):
-            out["license-missing-open"].append(rid)
-        if not r.get("languages"):
-            out["languages-missing"].append(rid)
-        if not r.get("backbones") and ("backbones" in unverified or "backbones" not in notes):
-            out["backbones-unknown"].append(rid)
-        if r.get("sizes") and not all(s.get("parameters") for s in r["sizes"]):
-            out["parameters-missing"].append(rid)
+        for gap in gaps(validate(r)):
+            out[f"lacks-{gap}"].append(rid)
         long = [f"{k}: {len(v)} characters" for k, v in notes.items() if len(v) > NOTE_CHARS]
         if long:
             out["notes-long"].append(f"{rid} ({'; '.join(long)})")
@@ -175,25 +162,13 @@ def sections(records: list[dict]) -> dict[str, list[str]]:
 
 
 def summary(records: list[dict]) -> list[tuple[str, int, int]]:
-    """(what, how many, out of how many) for the shares a curator reports."""
+    """(what, how many, out of how many): the catalog's fact targets, counted as
+    ``sllm validate`` counts them, then the evidence and DOI shares a curator reports."""
     n = len(records)
     ev = [((r.get("citation") or {}).get("evidence") or "unconfirmed") for r in records]
-    open_ = [r for r in records if r.get("access") in OPEN
-             or (r.get("access") is None and r.get("open_weights"))]
-    sized = [r for r in records if r.get("sizes")]
-    return [
-        ("citation evidence primary", ev.count("primary"), n),
+    return [(t.name, t.count, t.total) for t in targets([validate(r) for r in records])] + [
         ("citation evidence corroborated", ev.count("corroborated"), n),
         ("citation evidence unconfirmed", ev.count("unconfirmed"), n),
-        ("access known", sum(bool(r.get("access")) for r in records), n),
-        ("licence known among open-weight", sum(bool(r.get("license")) for r in open_), len(open_)),
-        ("languages known", sum(bool(r.get("languages")) for r in records), n),
-        ("backbone known or stated absent",
-         sum(bool(r.get("backbones")) or ("backbones" in (r.get("notes") or {})
-                                          and "backbones" not in (r.get("unverified") or []))
-             for r in records), n),
-        ("records with sizes whose every size has a parameter count",
-         sum(all(s.get("parameters") for s in r["sizes"]) for r in sized), len(sized)),
         ("top-level doi set", sum(bool(r.get("doi")) for r in records), n),
     ]
 

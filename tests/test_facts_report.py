@@ -20,16 +20,18 @@ def _report():
 
 
 def _record(**over):
-    base = {"id": "x", "year": 2023, "venue": "arXiv", "arxiv": "2301.00001", "doi": None,
+    base = {"id": "x", "name": "X", "year": 2023, "venue": "arXiv", "arxiv": "2301.00001", "doi": None,
             "sizes": [], "sources": [], "notes": {}, "unverified": [], "languages": [],
-            "citation": {"type": "misc", "eprint": "2301.00001", "year": 2023, "evidence": "primary"}}
+            "citation": {"type": "misc", "key": "x2023", "authors": ["A B"], "title": "T",
+                         "eprint": "2301.00001", "year": 2023, "evidence": "primary", "verified": True}}
     base.update(over)
     return base
 
 
 def test_flags_a_read_doi_missing_at_the_top_level():
-    r = _record(citation={"type": "article", "journal": "Nature", "doi": "10.1/x", "eprint": "2301.00001",
-                          "year": 2023, "evidence": "primary"}, venue="Nature")
+    r = _record(citation={"type": "article", "key": "x2023", "authors": ["A B"], "title": "T",
+                          "journal": "Nature", "doi": "10.1234/x", "eprint": "2301.00001",
+                          "year": 2023, "evidence": "primary", "verified": True}, venue="Nature")
     assert _report().sections([r])["doi-from-citation"] == ["x"]
 
 
@@ -58,3 +60,31 @@ def test_json_output_is_data_only():
     out = subprocess.run([sys.executable, str(SCRIPT), "--json"], capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     assert {"sections", "summary"} <= set(data)
+
+
+def test_lists_the_records_that_miss_a_target_by_validates_rule():
+    """A model with sizes but no count and a model with no size at all both lack a count;
+    an agent is not a model and is not asked for one."""
+    report = _report()
+    labelled = _record(id="labelled", sizes=[{"label": "7B"}], languages=["en"])
+    bare = _record(id="bare", languages=["en"])
+    agent = _record(id="agent", kind="agent", languages=["en"])
+    counted = _record(id="counted", sizes=[{"label": "7B", "parameters": 6_740_000_000}], languages=["en"])
+    found = report.sections([labelled, bare, agent, counted])
+    assert found["lacks-parameters"] == ["labelled", "bare"]
+    assert found["lacks-size-counts"] == ["labelled"]
+    assert found["lacks-languages"] == []
+
+
+def test_summary_counts_the_targets_as_sllm_validate_does(tmp_path):
+    report = _report()
+    records = [_record(id="a", sizes=[{"label": "7B"}], languages=["en"]),
+               _record(id="b", access="open", open_weights=True, license="mit", backbones=["LLaMA-2-7B"],
+                       sizes=[{"label": "7B", "parameters": 6_740_000_000}], languages=["en"])]
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    checked = subprocess.run([sys.executable, "-m", "sllm", "validate", "--json", str(path)],
+                             capture_output=True, text=True)
+    expected = {(t["name"], t["count"], t["total"]) for t in json.loads(checked.stdout)["targets"]}
+    assert expected and expected <= set(report.summary(records))
+    assert ("models with a parameter count", 1, 2) in expected

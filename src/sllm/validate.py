@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, Union
 
 from .catalog import CatalogError, Problem, load_file
 from .records import URL_PATTERN, Record, arxiv_announced
@@ -121,27 +121,60 @@ def _backbone_settled(r: Record) -> bool:
     return bool(r.backbones) or ("backbones" in r.notes and "backbones" not in r.unverified)
 
 
+def _model(r: Record) -> list[Record]:
+    return [r] if r.kind == "model" else []
+
+
+def _every(r: Record) -> list[Record]:
+    return [r]
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A fact target, declared once: ``validate`` counts it over the catalog and the
+    curators' report lists the records that miss it, by the same rule.
+
+    ``units`` gives what a record contributes to the count (itself, or its released
+    sizes); ``holds`` says whether one unit meets the goal.
+    """
+
+    name: str
+    gap: str  # what a record missing the goal lacks, in short
+    floor: float
+    units: Callable[[Record], Sequence]
+    holds: Callable[[object], bool]
+
+
+GOALS: tuple[Goal, ...] = (
+    Goal("citations with primary evidence", "primary-citation", 0.95, _every,
+         lambda r: r.citation is not None and r.citation.evidence == "primary"),
+    Goal("citations not unconfirmed", "confirmed-citation", 1.0, _every,
+         lambda r: r.citation is not None and r.citation.evidence != "unconfirmed"),
+    Goal("models with a backbone or its absence stated", "backbones", 0.95, _model,
+         lambda r: _backbone_settled(r)),
+    Goal("numeric released sizes with a parameter count", "size-counts", 1.0,
+         lambda r: [s for s in r.sizes if _numeric(s.label)] if r.kind == "model" else [],
+         lambda s: bool(s.parameters)),
+    Goal("models with a parameter count", "parameters", 0.95, _model, lambda r: bool(r.max_parameters)),
+    Goal("models with access known", "access", 0.95, _model, lambda r: bool(r.access)),
+    Goal("open-weight models with a licence", "license", 0.90,
+         lambda r: [r] if r.kind == "model" and r.open_weights else [], lambda r: bool(r.license)),
+    Goal("records with languages", "languages", 1.0, _every, lambda r: bool(r.languages)),
+)
+
+
 def targets(records: Sequence[Record]) -> list[Target]:
     """The fact targets of the catalog (README, "Status of the catalog")."""
-    models = [r for r in records if r.kind == "model"]
-    cited = [r for r in records if r.citation]
-    numeric = [s for r in models for s in r.sizes if _numeric(s.label)]
-    open_models = [r for r in models if r.open_weights]
-    return [
-        Target("citations with primary evidence", sum(1 for r in cited if r.citation.evidence == "primary"),
-               len(records), 0.95),
-        Target("citations not unconfirmed", sum(1 for r in cited if r.citation.evidence != "unconfirmed"),
-               len(records), 1.0),
-        Target("models with a backbone or its absence stated", sum(1 for r in models if _backbone_settled(r)),
-               len(models), 0.95),
-        Target("numeric released sizes with a parameter count", sum(1 for s in numeric if s.parameters),
-               len(numeric), 1.0),
-        Target("models with a parameter count", sum(1 for r in models if r.max_parameters), len(models), 0.95),
-        Target("models with access known", sum(1 for r in models if r.access), len(models), 0.95),
-        Target("open-weight models with a licence", sum(1 for r in open_models if r.license),
-               len(open_models), 0.90),
-        Target("records with languages", sum(1 for r in records if r.languages), len(records), 1.0),
-    ]
+    out = []
+    for goal in GOALS:
+        units = [u for r in records for u in goal.units(r)]
+        out.append(Target(goal.name, sum(1 for u in units if goal.holds(u)), len(units), goal.floor))
+    return out
+
+
+def gaps(record: Record) -> list[str]:
+    """The goals this record misses, by their short names (``Goal.gap``)."""
+    return [g.gap for g in GOALS if not all(g.holds(u) for u in g.units(record))]
 
 
 def _numeric(label: str) -> bool:
