@@ -200,6 +200,26 @@ def test_validate_reports_targets_and_strict_fails_on_unmet_ones(tmp_path, cli):
                                                  "floor": 1.0, "met": False}
 
 
+def test_a_count_backed_only_by_a_public_list_is_a_problem(tmp_path, cli):
+    """Lists give size labels ("125M", "Base"); a count is read in the paper or model card."""
+    import json as _json
+
+    listed = {"url": "https://github.com/yuzhimanhua/Awesome-Scientific-Language-Models", "facts": ["sizes"]}
+    record = {"id": "x", "name": "X", "domains": ["medicine"], "modalities": ["language"],
+              "sizes": [{"label": "125M", "parameters": 125_000_000}], "sources": [listed],
+              "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024},
+              "unverified": ["citation"]}
+    f = tmp_path / "c.json"
+    f.write_text(_json.dumps([record]))
+    bad = cli("validate", str(f))
+    assert bad.exit_code == 1 and "x: sizes: parameter counts backed only by a public list" in bad.stdout
+    card = {"url": "https://huggingface.co/x/x", "facts": ["sizes"]}
+    f.write_text(_json.dumps([{**record, "sources": [listed, card]}]))
+    assert cli("validate", str(f)).exit_code == 0
+    f.write_text(_json.dumps([{**record, "sizes": [{"label": "125M"}]}]))
+    assert cli("validate", str(f)).exit_code == 0  # a label alone is what the list gives
+
+
 def test_a_model_listed_by_its_publication_year_is_dated_by_its_arxiv_version(importer):
     record = {"year": 2024, "arxiv": "2306.15006", "citation": {"year": 2024, "eprint": "2306.15006"},
               "notes": {}, "sources": [], "sizes": []}

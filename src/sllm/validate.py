@@ -247,6 +247,9 @@ def _record(name: str, r: Record, report: Report) -> None:
         # a released label may be far from the count (CodeGen's 2B has 2.7B): then notes.sizes says so
         if s.parameters is not None and abs(s.parameters - expected) > 0.1 * expected and "sizes" not in r.notes:
             _p(report, name, r, f"sizes.{i}.parameters", f"{s.parameters} does not match label '{s.label}' ({expected})")
+    if any(s.parameters for s in r.sizes) and _counts_only_from_lists(r):
+        _p(report, name, r, "sizes", "parameter counts backed only by a public list, which gives size labels, "
+           "not counts: give the paper or model card that states them as a source, or leave them empty")
     _consistency(name, r, report)
     for fld in ("github", "models"):
         for i, url in enumerate(getattr(r, fld)):
@@ -266,6 +269,21 @@ def _record(name: str, r: Record, report: Report) -> None:
     problem = roundtrip_problem(c)
     if problem:
         _p(report, name, r, "citation", problem)
+
+
+#: The public lists the catalog was built from. They name models and size labels; a
+#: count is read in the paper, the model card or the released config (DESIGN.md).
+LISTS = (
+    "github.com/yuzhimanhua/awesome-scientific-language-models",
+    "github.com/huybery/awesome-code-llm",
+    "github.com/luban-agi/awesome-domain-llm",
+)
+_SIZE_FACTS = {"sizes", "parameters", "sizes.parameters"}
+
+
+def _counts_only_from_lists(r: Record) -> bool:
+    backing = [s.url.casefold() for s in r.sources if _SIZE_FACTS & set(s.facts)]
+    return bool(backing) and all(any(lst in url for lst in LISTS) for url in backing)
 
 
 def _consistency(name: str, r: Record, report: Report) -> None:
