@@ -41,7 +41,8 @@ CHINESE_MEDICAL = {
     "huatuogpt", "huatuogpt-ii", "huatuogpt-o1", "huatuogpt-vision", "doctorglm", "bentsao",
     "zhongjing", "disc-medllm", "qilin-med", "qilin-med-vl", "bianque", "mcbert", "taiyi", "chimed-gpt",
     "chatmed", "xrayglm", "soulchat", "mechat", "pediatricsgpt", "ming", "cmlm-zhongjing", "baichuan-m2",
-    "chatglm-med", "ophglm",
+    "chatglm-med", "ophglm", "mindchat", "sunsimiao", "huangdi", "medicalgpt", "caregpt", "ivygpt",
+    "tcmllm",
 }
 WEATHER = {
     "fourcastnet", "pangu-weather", "graphcast", "climax", "fengwu", "fuxi", "stormer", "w-mae",
