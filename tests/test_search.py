@@ -20,7 +20,7 @@ RADIOLOGY_REPORTS = {
     # report generation and image-report pre-training on chest X-rays and other scans
     "rgrg", "radfm", "xraygpt", "maco", "lovt", "prior", "biovil", "biovil-t", "chexzero",
     "cxr-clip", "convirt", "gloria", "mgca", "medclip", "rad-bert", "med-unic", "xplainer",
-    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad",
+    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog",
 }
 CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d"}
 DNA_MODELS = {
@@ -169,7 +169,7 @@ def test_scores_are_shares_of_a_perfect_match(index):
 
 def test_hits_say_which_fields_matched(index):
     hit = index.search("radiology report", 1)[0]
-    assert hit.record.id == "rgrg"  # "Interactive and Explainable Region-Guided Radiology Report Generation"
+    assert hit.record.id == "radialog"  # "RaDialog: ... for Radiology Report Generation ...", checkpoint "...-radiology-report-generation"
     assert hit.matched["title"] == ["radiology", "report"]
     assert hit.matched["domains"] == ["medicine"] and hit.matched["modalities"] == ["vision"]
     assert set(hit.as_dict()) == {"id", "name", "score", "matched"}
@@ -291,6 +291,6 @@ def test_a_misspelt_word_is_read_aloud(cli):
     """Guessing what the user meant is fine; doing it silently is not."""
     result = cli("search", "radiolgy report", "--format", "ids", "-n", "2")
     assert result.exit_code == 0
-    assert result.stdout.split()[0] == "rgrg"
+    assert result.stdout.split()[0] == "radialog"
     assert "read 'radiolgy' as 'radiology'" in result.stderr
     assert "read" not in cli("search", "radiology report", "--format", "ids", "-n", "2").stderr
