@@ -170,7 +170,7 @@ def test_scores_are_shares_of_a_perfect_match(index):
 
 def test_hits_say_which_fields_matched(index):
     hit = index.search("radiology report", 1)[0]
-    assert hit.record.id == "radialog"  # "RaDialog: ... for Radiology Report Generation ...", checkpoint "...-radiology-report-generation"
+    assert hit.record.id in RADIOLOGY_REPORTS  # e.g. RaDialog, "... for Radiology Report Generation ..."
     assert hit.matched["title"] == ["radiology", "report"]
     assert hit.matched["domains"] == ["medicine"] and hit.matched["modalities"] == ["vision"]
     assert set(hit.as_dict()) == {"id", "name", "score", "matched"}
@@ -292,6 +292,6 @@ def test_a_misspelt_word_is_read_aloud(cli):
     """Guessing what the user meant is fine; doing it silently is not."""
     result = cli("search", "radiolgy report", "--format", "ids", "-n", "2")
     assert result.exit_code == 0
-    assert result.stdout.split()[0] == "radialog"
+    assert result.stdout.split()[0] in RADIOLOGY_REPORTS
     assert "read 'radiolgy' as 'radiology'" in result.stderr
     assert "read" not in cli("search", "radiology report", "--format", "ids", "-n", "2").stderr
