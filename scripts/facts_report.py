@@ -8,6 +8,7 @@ changes nothing. Each section lists record ids; the summary gives the shares.
     python scripts/facts_report.py catalog/law.json ...     # any catalog files
     python scripts/facts_report.py --summary                # shares only
     python scripts/facts_report.py --json                   # sections as JSON, for scripts
+    python scripts/facts_report.py catalog/*.json --by-record   # a work list: id, file to edit, targets missed
 
 The consistency checks are mechanical:
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -173,17 +175,44 @@ def summary(records: list[dict]) -> list[tuple[str, int, int]]:
     ]
 
 
+OVERLAYS = ROOT / "curation" / "scientific"
+
+
+def worklist(paths: list[Path]) -> list[tuple[str, str, list[str]]]:
+    """Each record that misses a target: its id, the file a curator edits (the overlay
+    for a generated record), and the targets it misses; most gaps first."""
+    overlay: dict[str, str] = {}
+    for path in sorted(OVERLAYS.glob("*.json")):
+        for rid in json.loads(path.read_text(encoding="utf-8")):
+            overlay.setdefault(rid, str(path.relative_to(ROOT)))
+    rows = []
+    for path in paths:
+        generated = path.resolve() == (ROOT / "catalog" / "scientific.json").resolve()
+        for r in load([path]):
+            missed = gaps(validate(r))
+            if missed:
+                where = overlay.get(r["id"], "curation/scientific/ (new overlay)") if generated else str(path)
+                rows.append((r["id"], where, missed))
+    return sorted(rows, key=lambda row: -len(row[2]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path, help="catalog files (default: catalog/scientific.json)")
     parser.add_argument("--summary", action="store_true", help="print the shares only")
     parser.add_argument("--json", action="store_true", help="print the sections as JSON")
+    parser.add_argument("--by-record", action="store_true",
+                        help="print one line per record that misses a target: id, file to edit, targets")
     args = parser.parse_args(argv)
     try:
         records = load(args.files or DEFAULT)
     except (OSError, ValueError) as exc:
         print(f"facts_report: cannot read the catalog: {exc}", file=sys.stderr)
         return 1
+    if args.by_record:
+        for rid, where, missed in worklist(args.files or DEFAULT):
+            print(f"{rid}\t{where}\t{' '.join(missed)}")
+        return 0
     found = sections(records)
     if args.json:
         print(json.dumps({"sections": found, "summary": [
@@ -201,4 +230,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except BrokenPipeError:  # a reader such as `head` stopped early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0)

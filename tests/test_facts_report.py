@@ -88,3 +88,20 @@ def test_summary_counts_the_targets_as_sllm_validate_does(tmp_path):
     expected = {(t["name"], t["count"], t["total"]) for t in json.loads(checked.stdout)["targets"]}
     assert expected and expected <= set(report.summary(records))
     assert ("models with a parameter count", 1, 2) in expected
+
+
+def test_by_record_names_the_file_a_curator_edits(tmp_path):
+    """A generated record is edited in its overlay; a hand-curated one in its own file."""
+    complete = _record(id="done", access="open", license="mit", languages=["en"], backbones=["BERT"],
+                       sizes=[{"label": "110M", "parameters": 110_000_000}])
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps([complete, _record(id="gappy", languages=["en"])]))
+    out = subprocess.run([sys.executable, str(SCRIPT), str(path), "--by-record"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == [f"gappy\t{path}\tbackbones parameters access"]
+    generated = subprocess.run([sys.executable, str(SCRIPT), "--by-record"],
+                               capture_output=True, text=True, check=True).stdout
+    overlays = {p.name for p in (REPO / "curation" / "scientific").glob("*.json")}
+    files = {line.split("\t")[1] for line in generated.splitlines()}
+    assert files and all(f.startswith("curation/scientific/") for f in files)
+    assert {f.rsplit("/", 1)[1] for f in files} <= overlays | {" (new overlay)"}
