@@ -200,6 +200,28 @@ def test_validate_reports_targets_and_strict_fails_on_unmet_ones(tmp_path, cli):
                                                  "floor": 1.0, "met": False}
 
 
+def test_validate_gaps_names_each_record_that_misses_a_target(tmp_path, cli):
+    import json as _json
+
+    good = {"id": "x", "name": "X", "domains": ["law"], "modalities": ["language"], "access": "open",
+            "license": "mit", "languages": ["en"], "backbones": [], "notes": {"backbones": "trained from scratch"},
+            "sizes": [{"label": "1B", "parameters": 1_100_000_000}],
+            "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024,
+                         "evidence": "primary", "verified": True},
+            "sources": [{"url": "https://example.org/x", "facts": ["citation"]}]}
+    weak = {**good, "id": "y", "name": "Y", "access": None, "sizes": [{"label": "7B"}],
+            "citation": {**good["citation"], "key": "y2024", "title": "Y"}}
+    f = tmp_path / "c.json"
+    f.write_text(_json.dumps([good, weak]))
+    text = cli("validate", str(f), "--gaps")
+    assert text.exit_code == 0
+    assert text.stdout.splitlines() == [f"{f}: y: misses size-counts, parameters, access (gap)"]
+    assert "gap" not in cli("validate", str(f)).stdout
+    data = _json.loads(cli("validate", str(f), "--gaps", "--json").stdout)
+    assert data["gaps"] == [{"file": str(f), "record": "y", "missing": ["size-counts", "parameters", "access"]}]
+    assert "gaps" not in _json.loads(cli("validate", str(f), "--json").stdout)
+
+
 def test_a_count_backed_only_by_a_public_list_is_a_problem(tmp_path, cli):
     """Lists give size labels ("125M", "Base"); a count is read in the paper or model card."""
     import json as _json

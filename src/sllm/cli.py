@@ -451,6 +451,8 @@ def validate(
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", show_default=False,
                      help="Catalog files or folders (default: the bundled catalog).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Also fail on inconsistencies and unmet targets.")] = False,
+    gaps: Annotated[bool, typer.Option("--gaps", help="Also list each record that misses a fact target, "
+                                        "with the targets it misses.")] = False,
 ) -> None:
     """Check catalog files: schema, ids, vocabulary, links, sizes, citations, targets."""
     from . import validate as checks
@@ -462,12 +464,14 @@ def validate(
         raise Failed("\n".join(f"error: {p}" for p in exc.problems), 1) from None
     report = checks.run(files)
     if out.fmt == "json":
-        out.json(report.as_data())
+        out.json(report.as_data(with_gaps=gaps))
     else:
         for problem in report.problems:
             out.write(f"{problem}\n")
         for finding in report.inconsistencies:
             out.write(f"{finding} (inconsistent)\n")
+        for file, rid, missed in report.gaps if gaps else ():
+            out.write(f"{file}: {rid}: misses {', '.join(missed)} (gap)\n")
         for line in report.summary():
             out.note(line)
     if not report.ok or (strict and (report.inconsistencies or not all(t.met for t in report.targets))):

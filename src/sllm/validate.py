@@ -61,6 +61,8 @@ class Report:
     #: Facts that disagree with each other: reported, and failures only with --strict.
     inconsistencies: list[Problem] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    #: (file, record id, the targets it misses by ``Goal.gap``), for each record that misses one.
+    gaps: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -74,7 +76,11 @@ class Report:
                 + f"; {len(self.problems)} problems, {len(self.inconsistencies)} inconsistencies")
         return [head] + [f"target: {t}" for t in self.targets]
 
-    def as_data(self) -> dict:
+    def as_data(self, with_gaps: bool = False) -> dict:
+        extra = {"gaps": [{"file": f, "record": rid, "missing": missed} for f, rid, missed in self.gaps]}
+        return {**self._data(), **(extra if with_gaps else {})}
+
+    def _data(self) -> dict:
         return {
             "files": self.files, "records": self.records, "citations": self.citations,
             "verified": self.verified, "evidence": self.evidence,
@@ -113,6 +119,7 @@ def run(paths: Sequence[Path]) -> Report:
     report.evidence = {k: sum(1 for r in records if r.citation and r.citation.evidence == k)
                        for k in ("primary", "corroborated", "unconfirmed")}
     report.targets = targets(records)
+    report.gaps = [(name, r.id, missed) for name, r in located if (missed := gaps(r))]
     return report
 
 
