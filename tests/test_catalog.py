@@ -174,15 +174,20 @@ def test_medicine_bibliography_is_clean(cli):
     list(Style().format_entries(data.entries.values()))  # raises FieldIsMissing
 
 
-def test_validate_reports_targets_and_strict_fails_on_unmet_ones(tmp_path, cli):
-    import json as _json
-
-    good = {"id": "x", "name": "X", "domains": ["law"], "modalities": ["language"], "access": "open",
+def _complete_record() -> dict:
+    """A record that meets every fact target."""
+    return {"id": "x", "name": "X", "domains": ["law"], "modalities": ["language"], "access": "open",
             "license": "mit", "languages": ["en"], "backbones": [], "notes": {"backbones": "trained from scratch"},
             "sizes": [{"label": "1B", "parameters": 1_100_000_000}],
             "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024,
                          "evidence": "primary", "verified": True},
             "sources": [{"url": "https://example.org/x", "facts": ["citation"]}]}
+
+
+def test_validate_reports_targets_and_strict_fails_on_unmet_ones(tmp_path, cli):
+    import json as _json
+
+    good = _complete_record()
     weak = {**good, "id": "y", "name": "Y", "access": None, "languages": [],
             "citation": {**good["citation"], "key": "y2024", "title": "Y", "evidence": "unconfirmed", "verified": False}}
     f = tmp_path / "c.json"
@@ -203,12 +208,7 @@ def test_validate_reports_targets_and_strict_fails_on_unmet_ones(tmp_path, cli):
 def test_validate_gaps_names_each_record_that_misses_a_target(tmp_path, cli):
     import json as _json
 
-    good = {"id": "x", "name": "X", "domains": ["law"], "modalities": ["language"], "access": "open",
-            "license": "mit", "languages": ["en"], "backbones": [], "notes": {"backbones": "trained from scratch"},
-            "sizes": [{"label": "1B", "parameters": 1_100_000_000}],
-            "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024,
-                         "evidence": "primary", "verified": True},
-            "sources": [{"url": "https://example.org/x", "facts": ["citation"]}]}
+    good = _complete_record()
     weak = {**good, "id": "y", "name": "Y", "access": None, "sizes": [{"label": "7B"}],
             "citation": {**good["citation"], "key": "y2024", "title": "Y"}}
     f = tmp_path / "c.json"
