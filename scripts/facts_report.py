@@ -178,7 +178,7 @@ def summary(records: list[dict]) -> list[tuple[str, int, int]]:
 OVERLAYS = ROOT / "curation" / "scientific"
 
 
-def worklist(paths: list[Path]) -> list[tuple[str, str, list[str]]]:
+def worklist(files: dict[Path, list[dict]]) -> list[tuple[str, str, list[str]]]:
     """Each record that misses a target: its id, the file a curator edits (the overlay
     for a generated record), and the targets it misses; most gaps first."""
     overlay: dict[str, str] = {}
@@ -186,9 +186,9 @@ def worklist(paths: list[Path]) -> list[tuple[str, str, list[str]]]:
         for rid in json.loads(path.read_text(encoding="utf-8")):
             overlay.setdefault(rid, str(path.relative_to(ROOT)))
     rows = []
-    for path in paths:
+    for path, records in files.items():
         generated = path.resolve() == (ROOT / "catalog" / "scientific.json").resolve()
-        for r in load([path]):
+        for r in records:
             missed = gaps(validate(r))
             if missed:
                 where = overlay.get(r["id"], "curation/scientific/ (new overlay)") if generated else str(path)
@@ -205,12 +205,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="print one line per record that misses a target: id, file to edit, targets")
     args = parser.parse_args(argv)
     try:
-        records = load(args.files or DEFAULT)
+        files = {path: load([path]) for path in args.files or DEFAULT}
     except (OSError, ValueError) as exc:
         print(f"facts_report: cannot read the catalog: {exc}", file=sys.stderr)
         return 1
+    records = [r for part in files.values() for r in part]
     if args.by_record:
-        for rid, where, missed in worklist(args.files or DEFAULT):
+        for rid, where, missed in worklist(files):
             print(f"{rid}\t{where}\t{' '.join(missed)}")
         return 0
     found = sections(records)

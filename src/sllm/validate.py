@@ -77,11 +77,7 @@ class Report:
         return [head] + [f"target: {t}" for t in self.targets]
 
     def as_data(self, with_gaps: bool = False) -> dict:
-        extra = {"gaps": [{"file": f, "record": rid, "missing": missed} for f, rid, missed in self.gaps]}
-        return {**self._data(), **(extra if with_gaps else {})}
-
-    def _data(self) -> dict:
-        return {
+        data = {
             "files": self.files, "records": self.records, "citations": self.citations,
             "verified": self.verified, "evidence": self.evidence,
             "targets": [{"name": t.name, "count": t.count, "total": t.total, "floor": t.floor, "met": t.met}
@@ -91,6 +87,9 @@ class Report:
             "inconsistencies": [{"file": p.file, "record": p.record, "field": p.field, "message": p.message}
                                 for p in self.inconsistencies],
         }
+        if with_gaps:
+            data["gaps"] = [{"file": f, "record": rid, "missing": missed} for f, rid, missed in self.gaps]
+        return data
 
 
 def run(paths: Sequence[Path]) -> Report:
@@ -185,11 +184,8 @@ def gaps(record: Record) -> list[str]:
 
 
 def _numeric(label: str) -> bool:
-    try:
-        parse_size(label)
-    except SizeError:
-        return is_moe_label(label)
-    return label.strip().lower() not in NAMED
+    """A label that states a size: a count (``7B``) or a mixture of experts (``8x7B``)."""
+    return label_size(label) is not None or is_moe_label(label)
 
 
 def _p(report: Report, file: str, r: Record | None, fld: str | None, msg: str) -> None:
