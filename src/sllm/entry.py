@@ -1,4 +1,4 @@
-"""The installed ``sllm`` command: Ctrl-C while the program is still loading exits 130 quietly.
+"""The installed ``sllm`` command: Ctrl-C at any point of a run exits 130 quietly.
 
 Importing the command line takes tens of milliseconds; an interrupt in that time
 would otherwise end in a traceback before ``cli.main`` could catch it. A catalog
@@ -10,21 +10,22 @@ from __future__ import annotations
 
 def main() -> int:
     try:
-        from .cache import defer, write_deferred
-        from .cli import main as run
-    except KeyboardInterrupt:
+        return _run()
+    except KeyboardInterrupt:  # between the steps below, where no handler of their own is active
         import sys
 
         sys.stderr.write("\n")
         return 130
+
+
+def _run() -> int:
+    from .cache import defer, write_deferred
+    from .cli import main as run
+
     defer()  # a file validated now is cached after the answer is out (cache.write_deferred)
     code = run()
-    if code != 130:
-        try:
-            if write_deferred():
-                _end(code)
-        except KeyboardInterrupt:
-            return 130
+    if code != 130 and write_deferred():
+        _end(code)
     return code
 
 
