@@ -46,7 +46,7 @@ CHINESE_MEDICAL = {
 }
 WEATHER = {
     "fourcastnet", "pangu-weather", "graphcast", "climax", "fengwu", "fuxi", "stormer", "w-mae",
-    "aurora", "prithvi-wxc",
+    "aurora", "prithvi-wxc", "aifs", "neuralgcm",
 }
 PROTEIN_LMS = {
     "esm-2", "esm-1b", "esm-1v", "prottrans", "progen", "progen2", "protgpt2", "ankh", "proteinbert",
