@@ -260,3 +260,19 @@ def test_no_listed_year_runs_after_its_arxiv_announcement(catalog):
             if r.year and arxiv_announced(r.arxiv or (r.citation.eprint if r.citation else None) or "") and
             r.year > arxiv_announced(r.arxiv or r.citation.eprint)]
     assert late == []
+
+
+def test_latex_markup_in_a_citation_is_a_problem(tmp_path, cli):
+    r"""The writers escape what the catalog holds: a stored \url{...} would print literally."""
+    import json as _json
+
+    good = _complete_record()
+    marked = {**good, "citation": {**good["citation"], "howpublished": r"\url{https://example.org/x}"}}
+    f = tmp_path / "c.json"
+    f.write_text(_json.dumps([marked]))
+    bad = cli("validate", str(f))
+    assert bad.exit_code == 1
+    assert "x: citation.howpublished: LaTeX markup" in bad.stdout
+    plain = {**good, "citation": {**good["citation"], "url": "https://example.org/x"}}
+    f.write_text(_json.dumps([plain]))
+    assert cli("validate", str(f)).exit_code == 0

@@ -269,9 +269,28 @@ def _record(name: str, r: Record, report: Report) -> None:
             _p(report, name, r, "citation.verified", "marked verified but no source lists 'citation' among its facts")
         else:
             report.verified += 1
+    for fld, text in _citation_text(c):
+        if _MARKUP.search(text):
+            _p(report, name, r, f"citation.{fld}", f"LaTeX markup in {text!r}, which the BibTeX writer would escape "
+               "and print literally: write plain text (an address goes in 'url')")
     problem = roundtrip_problem(c)
     if problem:
         _p(report, name, r, "citation", problem)
+
+
+#: A command such as \url or \textsc: the catalog holds plain text, and the writers escape it.
+_MARKUP = re.compile(r"\\[A-Za-z]+")
+
+
+def _citation_text(c) -> Iterable[tuple[str, str]]:
+    from dataclasses import fields
+
+    for f in fields(c):
+        value = getattr(c, f.name)
+        if isinstance(value, str):
+            yield f.name, value
+        elif f.name == "authors":
+            yield from ((f"authors.{i}", a) for i, a in enumerate(value))
 
 
 #: The public lists the catalog was built from. They name models and size labels; a
