@@ -61,7 +61,7 @@ CODE_COMPLETION = {
 MATH_WORD_PROBLEMS = {"mwp-bert", "gsm8k-gpt", "bert-td", "deductreasoner", "genbert"}
 GEOMETRY = {"alphageometry", "inter-gps", "geoformer", "sca-gps", "g-llava", "unimath-flan-t5"}
 ASTRONOMY = {"astrollama", "astrobert", "astrollama-chat", "astro-hep-bert", "astrosage-70b"}
-HISTOPATHOLOGY = {"quiltnet", "mi-zero", "plip", "cite"}
+HISTOPATHOLOGY = {"quiltnet", "mi-zero", "plip", "cite", "conch", "titan-pathology", "musk"}
 FINANCIAL_SENTIMENT = {"finbert-araci", "instruct-fingpt", "fingpt", "finbert-yang"}
 
 
