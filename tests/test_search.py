@@ -20,9 +20,9 @@ RADIOLOGY_REPORTS = {
     # report generation and image-report pre-training on chest X-rays and other scans
     "rgrg", "radfm", "xraygpt", "maco", "lovt", "prior", "biovil", "biovil-t", "chexzero",
     "cxr-clip", "convirt", "gloria", "mgca", "medclip", "rad-bert", "med-unic", "xplainer",
-    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog", "maira-2",
+    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog", "maira-2", "merlin", "ct-clip",
 }
-CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d"}
+CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d", "merlin", "ct-clip"}
 DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
     "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
