@@ -22,7 +22,7 @@ RADIOLOGY_REPORTS = {
     "cxr-clip", "convirt", "gloria", "mgca", "medclip", "rad-bert", "med-unic", "xplainer",
     "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog", "maira-2", "merlin", "ct-clip",
 }
-CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d", "merlin", "ct-clip"}
+CHEST_XRAY = (RADIOLOGY_REPORTS - {"radfm", "m3d", "merlin", "ct-clip"}) | {"medrax"}
 DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
     "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
