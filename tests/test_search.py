@@ -20,7 +20,7 @@ RADIOLOGY_REPORTS = {
     # report generation and image-report pre-training on chest X-rays and other scans
     "rgrg", "radfm", "xraygpt", "maco", "lovt", "prior", "biovil", "biovil-t", "chexzero",
     "cxr-clip", "convirt", "gloria", "mgca", "medclip", "rad-bert", "med-unic", "xplainer",
-    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog", "maira-2", "merlin", "ct-clip",
+    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog", "maira-2", "merlin", "ct-clip", "cxr-llava",
 }
 CHEST_XRAY = (RADIOLOGY_REPORTS - {"radfm", "m3d", "merlin", "ct-clip"}) | {"medrax"}
 DNA_MODELS = {
