@@ -20,9 +20,9 @@ RADIOLOGY_REPORTS = {
     # report generation and image-report pre-training on chest X-rays and other scans
     "rgrg", "radfm", "xraygpt", "maco", "lovt", "prior", "biovil", "biovil-t", "chexzero",
     "cxr-clip", "convirt", "gloria", "mgca", "medclip", "rad-bert", "med-unic", "xplainer",
-    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog",
+    "m-flag", "medvill", "med-palm-m", "med-gemini-2d-3d-polygenic", "m3d", "chexagent", "xrayglm", "llava-rad", "radialog", "maira-2", "merlin", "ct-clip", "cxr-llava",
 }
-CHEST_XRAY = RADIOLOGY_REPORTS - {"radfm", "m3d"}
+CHEST_XRAY = (RADIOLOGY_REPORTS - {"radfm", "m3d", "merlin", "ct-clip"}) | {"medrax"}
 DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
     "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
@@ -61,7 +61,7 @@ CODE_COMPLETION = {
 MATH_WORD_PROBLEMS = {"mwp-bert", "gsm8k-gpt", "bert-td", "deductreasoner", "genbert"}
 GEOMETRY = {"alphageometry", "inter-gps", "geoformer", "sca-gps", "g-llava", "unimath-flan-t5"}
 ASTRONOMY = {"astrollama", "astrobert", "astrollama-chat", "astro-hep-bert", "astrosage-70b"}
-HISTOPATHOLOGY = {"quiltnet", "mi-zero", "plip", "cite"}
+HISTOPATHOLOGY = {"quiltnet", "mi-zero", "plip", "cite", "conch", "titan-pathology", "musk"}
 # AlphaFin, a financial-analysis model, ranks in the top three on "financial ... analysis" in its title.
 FINANCIAL_SENTIMENT = {"finbert-araci", "instruct-fingpt", "fingpt", "finbert-yang", "alphafin-stockgpt"}
 
