@@ -32,6 +32,7 @@ DNA_MODELS = {
 SINGLE_CELL = {
     "scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellplm", "scmulan",
     "chatcell", "cell2sentence", "xtrimogene", "nicheformer", "transcriptformer", "instructcell",
+    "cellmaster",
 }
 CHINESE_LEGAL = {
     "lawgpt-zh", "lawgpt-nju", "fuzi-mingcha", "lawyer-llama", "hanfei", "wisdominterrogatory",
