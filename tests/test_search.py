@@ -27,10 +27,12 @@ DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
     "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
     "dnabert-s", "gpn", "megadna", "bio-xlstm", "caduceus", "plantcaduceus", "generator", "omni-dna", "bioreason", "glm2", "grover-dna",
+    "hybridna", "janusdna", "mxdna", "gengram",
 }
 SINGLE_CELL = {
     "scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellplm", "scmulan",
     "chatcell", "cell2sentence", "xtrimogene", "nicheformer", "transcriptformer", "instructcell",
+    "cellmaster",
 }
 CHINESE_LEGAL = {
     "lawgpt-zh", "lawgpt-nju", "fuzi-mingcha", "lawyer-llama", "hanfei", "wisdominterrogatory",
