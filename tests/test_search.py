@@ -60,7 +60,7 @@ CODE_COMPLETION = {
 }
 MATH_WORD_PROBLEMS = {"mwp-bert", "gsm8k-gpt", "bert-td", "deductreasoner", "genbert"}
 GEOMETRY = {"alphageometry", "inter-gps", "geoformer", "sca-gps", "g-llava", "unimath-flan-t5"}
-ASTRONOMY = {"astrollama", "astrobert", "astrollama-chat", "astro-hep-bert", "astrosage-70b"}
+ASTRONOMY = {"astrollama", "astrobert", "astrollama-chat", "astro-hep-bert", "astrosage-70b", "astrom3", "aion-1"}
 HISTOPATHOLOGY = {"quiltnet", "mi-zero", "plip", "cite"}
 # AlphaFin, a financial-analysis model, ranks in the top three on "financial ... analysis" in its title.
 FINANCIAL_SENTIMENT = {"finbert-araci", "instruct-fingpt", "fingpt", "finbert-yang", "alphafin-stockgpt"}
