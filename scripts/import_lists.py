@@ -21,7 +21,11 @@ candidate a line), the medical, healthcare, financial and legal lists in ``lists
 ``awesome-code-llm.md`` (its paper tables and its "Top Code LLMs" table) and the
 medical, legal, financial and education sections of ``awesome-domain-llm.zh.md``.
 Sections a list gives to datasets, benchmarks, surveys or websites are left out and
-counted. The commit each list was copied at is taken from ``lists/README.md``.
+counted. Single entries that fall outside the catalog's inclusion rule (a benchmark in a
+model section, a general model, a protein-structure predictor) are judged once, with the
+reason and what the judgement rests on, in ``curation/lists/outside.json``: they are
+counted as outside rather than missing, so "missing" is the list's released models the
+catalog still lacks. The commit each list was copied at is taken from ``lists/README.md``.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ from sllm.catalog import CatalogError, load  # noqa: E402
 from sllm.resolve import normalize  # noqa: E402
 
 DEFAULT_SOURCES = ROOT.parent / "shared" / "sources"
+DEFAULT_OUTSIDE = ROOT / "curation" / "lists" / "outside.json"
+#: Why an entry is not a record (README, "What is in it").
+REASONS = ("benchmark", "dataset", "survey", "study", "prompting method", "general model", "software",
+           "not a language model", "outside the domains")
 CODE_LIST = "awesome-code-llm.md"
 
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})", re.I)
@@ -77,6 +85,8 @@ class Candidate:
     same_repository: list[str] = field(default_factory=list)
     #: For a match by name or title: the matched records' own arXiv ids, where they differ from the list's.
     arxiv_differs: list[str] = field(default_factory=list)
+    #: Filled by ``report`` for a candidate the catalog lacks by its rule: why (one of ``REASONS``).
+    outside: str | None = None
 
     def key(self) -> str:
         """What makes two entries of one list the same candidate."""
@@ -644,7 +654,29 @@ def _match_across(lists: list[tuple[str, list[Candidate]]]) -> None:
                 c.same_repository = []
 
 
-def report(lists: list[ListRead], records, only: str | None = None) -> list[dict]:
+def read_outside(path: Path | None) -> dict[str, str]:
+    """Candidate key -> reason, from the curated judgements (none when ``path`` is None)."""
+    if path is None:
+        return {}
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: not JSON ({exc})") from None
+    out = {}
+    for i, e in enumerate(entries if isinstance(entries, list) else [None]):
+        if not isinstance(e, dict) or not {"key", "label", "reason", "basis"} <= set(e):
+            raise ValueError(f"{path}: entry {i}: give an object with key, label, reason and basis")
+        if e["reason"] not in REASONS:
+            raise ValueError(f"{path}: entry {i} ({e['key']}): reason '{e['reason']}' is not one of: "
+                             + ", ".join(REASONS))
+        out[e["key"]] = e["reason"]
+    return out
+
+
+def report(lists: list[ListRead], records, only: str | None = None,
+           outside: dict[str, str] | None = None) -> list[dict]:
     """The counts and entries of each list whose file name contains ``only`` (every list, if not given);
     all lists are matched, since one list may tell which record another list's entry is."""
     index = CatalogIndex(records)
@@ -659,11 +691,15 @@ def report(lists: list[ListRead], records, only: str | None = None) -> list[dict
     for lst, unique, folded in folded_lists:
         if only and only.casefold() not in lst.name.casefold():
             continue
+        for c in unique:
+            if not c.ids:
+                c.outside = (outside or {}).get(c.key())
         present = sum(1 for c in unique if c.ids and not c.arxiv_differs)
         check = sum(1 for c in unique if c.arxiv_differs)
+        judged = sum(1 for c in unique if c.outside)
         out.append({
             "list": lst.name, "source": lst.origin, "candidates": len(unique), "present": present, "check": check,
-            "missing": len(unique) - present - check, "folded": folded,
+            "outside": judged, "missing": len(unique) - present - check - judged, "folded": folded,
             "left_out": sum(lst.skipped.values()), "left_out_sections": lst.skipped,
             "entries": [asdict(c) for c in unique],
         })
@@ -679,7 +715,7 @@ def render_text(reports: list[dict], missing_only: bool = False, summary: bool =
         for rep in reports:
             lines += [f"# {rep['list']}", f"source: {rep['source']}",
                       f"candidates {rep['candidates']}, present {rep['present']}, to check {rep['check']}, "
-                      f"missing {rep['missing']}"
+                      f"outside the rule {rep['outside']}, missing {rep['missing']}"
                       + (f" ({rep['folded']} repeated entries folded)" if rep["folded"] else "")]
             if rep["left_out"]:
                 sections = "; ".join(f"{s} ({n})" for s, n in rep["left_out_sections"].items())
@@ -699,17 +735,23 @@ def render_text(reports: list[dict], missing_only: bool = False, summary: bool =
                     lines.append(f"  {c.label()}{_paper(c)} -> {', '.join(c.ids)} "
                                  f"(by {c.by}; the catalog has arXiv {', '.join(c.arxiv_differs)})")
             lines.append("")
+            if rep["outside"]:
+                lines.append("outside the inclusion rule (curation/lists/outside.json):")
+                for c in entries:
+                    if c.outside:
+                        lines.append(f"  [{c.outside}] {c.label()}{_paper(c)}")
+                lines.append("")
             lines.append("missing:")
             for c in entries:
-                if not c.ids:
+                if not c.ids and not c.outside:
                     note = f"  [same repository as {', '.join(c.same_repository)}]" if c.same_repository else ""
                     lines.append(f"  [{c.section}] {c.label()}{_paper(c)}{note}")
             lines.append("")
     width = max([len(r["list"]) for r in reports] + [4])
-    lines.append(f"{'list':<{width}}  candidates  present  to check  missing  left out")
+    lines.append(f"{'list':<{width}}  candidates  present  to check  outside  missing  left out")
     for rep in reports:
         lines.append(f"{rep['list']:<{width}}  {rep['candidates']:>10}  {rep['present']:>7}  {rep['check']:>8}"
-                     f"  {rep['missing']:>7}  {rep['left_out']:>8}")
+                     f"  {rep['outside']:>7}  {rep['missing']:>7}  {rep['left_out']:>8}")
     return "\n".join(lines) + "\n"
 
 
@@ -732,6 +774,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--missing-only", action="store_true", help="leave out the candidates the catalog has")
     parser.add_argument("--summary", action="store_true", help="print only the table of counts")
+    parser.add_argument("--outside", type=Path, default=DEFAULT_OUTSIDE, metavar="PATH",
+                        help="the judgements of entries outside the inclusion rule "
+                             "(default: curation/lists/outside.json)")
+    parser.add_argument("--no-outside", action="store_true", help="count every unmatched entry as missing")
     args = parser.parse_args(argv)
 
     if not (args.sources / "lists").is_dir():
@@ -740,6 +786,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         lists = read_lists(args.sources)
+        outside = read_outside(None if args.no_outside else args.outside)
     except (ValueError, KeyError) as exc:
         print(f"import_lists: {exc}", file=sys.stderr)
         return 1
@@ -751,11 +798,11 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as exc:
         print(f"import_lists: {exc.problems[0]}", file=sys.stderr)
         return 1
-    reports = report(lists, catalog.records, args.only)
+    reports = report(lists, catalog.records, args.only, outside)
     if args.json:
         if args.missing_only:
             for rep in reports:
-                rep["entries"] = [e for e in rep["entries"] if not e["ids"] or e["arxiv_differs"]]
+                rep["entries"] = [e for e in rep["entries"] if (not e["ids"] and not e["outside"]) or e["arxiv_differs"]]
         json.dump(reports, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:

@@ -174,8 +174,8 @@ def test_text_report_names_each_lists_commit(sources, catalog):
     assert "  [S / B] NovelNet — NovelNet: not in the catalog\n" in out
     assert "  [S / B] SiblingLM — SiblingLM: another model  arXiv 2303.00003  [same repository as chemclip]" in out
     summary = out.splitlines()[-4:]
-    assert summary[0].split() == ["list", "candidates", "present", "to", "check", "missing", "left", "out"]
-    assert summary[1].split() == ["fix-candidates.jsonl", "6", "4", "0", "2", "0"]
+    assert summary[0].split() == ["list", "candidates", "present", "to", "check", "outside", "missing", "left", "out"]
+    assert summary[1].split() == ["fix-candidates.jsonl", "6", "4", "0", "0", "2", "0"]
 
 
 def test_missing_only_and_list_filter(sources, catalog):
@@ -205,6 +205,43 @@ def test_bad_input_is_one_line_and_exit_2(sources, catalog, args, message):
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_an_entry_judged_outside_the_rule_is_not_missing(sources, catalog, tmp_path):
+    """A judgement names the entry by its key (the arXiv id here), why it is no record and on what basis."""
+    judged = tmp_path / "outside.json"
+    judged.write_text(json.dumps([{"key": "arxiv:2303.00003", "label": "SiblingLM", "reason": "benchmark",
+                                   "basis": "the entry's title and section in the list"}]), encoding="utf-8")
+    fix = report(sources, catalog, "--outside", str(judged))["fix-candidates.jsonl"]
+    assert (fix["present"], fix["outside"], fix["missing"]) == (4, 1, 1)
+    assert by_label(fix)["SiblingLM"]["outside"] == "benchmark" and by_label(fix)["NovelNet"]["outside"] is None
+    text = run("--sources", str(sources), "--catalog", str(catalog), "--no-bundled", "--outside", str(judged),
+               "--list", "fix", "--missing-only").stdout
+    outside, missing = text.split("missing:")[0], text.split("missing:")[1]
+    assert "[benchmark] SiblingLM" in outside and "SiblingLM" not in missing and "NovelNet" in missing
+    assert report(sources, catalog, "--outside", str(judged), "--no-outside")["fix-candidates.jsonl"]["missing"] == 2
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"key": "arxiv:2303.00003", "label": "S", "reason": "boring", "basis": "title"},
+     "reason 'boring' is not one of: benchmark, dataset"),
+    ({"key": "arxiv:2303.00003", "reason": "benchmark"}, "entry 0: give an object with key, label, reason and basis"),
+])
+def test_a_bad_judgement_is_one_line_and_exit_1(sources, catalog, tmp_path, entry, message):
+    judged = tmp_path / "outside.json"
+    judged.write_text(json.dumps([entry]), encoding="utf-8")
+    result = run("--sources", str(sources), "--catalog", str(catalog), "--no-bundled", "--outside", str(judged))
+    assert result.returncode == 1 and result.stdout == ""
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_judgement_in_the_repository_is_well_formed(monkeypatch):
+    """Known reasons, every field given, and each entry judged once."""
+    monkeypatch.syspath_prepend(str(REPO / "scripts"))
+    from import_lists import DEFAULT_OUTSIDE, read_outside
+
+    judged = read_outside(DEFAULT_OUTSIDE)
+    assert judged and len(judged) == len(json.loads(DEFAULT_OUTSIDE.read_text(encoding="utf-8")))
 
 
 def test_broken_list_line_is_reported_not_raised(sources, catalog):
@@ -445,17 +482,18 @@ def test_summary_line_for_each_list(md_sources, wide_catalog):
     result = run("--sources", str(md_sources), "--catalog", str(wide_catalog), "--no-bundled", "--summary")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["list", "candidates", "present", "to", "check", "missing", "left", "out"]
+    assert lines[0].split() == ["list", "candidates", "present", "to", "check", "outside", "missing", "left", "out"]
     rows = {line.split()[0]: [int(n) for n in line.split()[1:]] for line in lines[1:]}
     assert rows == {
-        # candidates, present, to check, missing, left out (the list's datasets, benchmarks, ...)
-        "gene-candidates.jsonl": [2, 2, 0, 0, 0],
-        "medllms-practical-guide.md": [5, 2, 0, 3, 2],
-        "awesome-healthcare-foundation-models.md": [6, 3, 0, 3, 1],
-        "awesome-finllms.md": [4, 1, 0, 3, 1],
-        "finance-llms.md": [4, 1, 0, 3, 0],
-        "awesome-legalai-resources.md": [0, 0, 0, 0, 3],
-        "awesome-domain-llm.zh.md": [4, 2, 0, 2, 0],
+        # candidates, present, to check, outside the rule (none judged here), missing,
+        # left out (the list's datasets, benchmarks, ...)
+        "gene-candidates.jsonl": [2, 2, 0, 0, 0, 0],
+        "medllms-practical-guide.md": [5, 2, 0, 0, 3, 2],
+        "awesome-healthcare-foundation-models.md": [6, 3, 0, 0, 3, 1],
+        "awesome-finllms.md": [4, 1, 0, 0, 3, 1],
+        "finance-llms.md": [4, 1, 0, 0, 3, 0],
+        "awesome-legalai-resources.md": [0, 0, 0, 0, 0, 3],
+        "awesome-domain-llm.zh.md": [4, 2, 0, 0, 2, 0],
     }
 
 
