@@ -799,6 +799,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"import_lists: {exc.problems[0]}", file=sys.stderr)
         return 1
     reports = report(lists, catalog.records, args.only, outside)
+    stale = sorted(set(outside) - {c.key() for lst in lists for c in lst.candidates})
+    if stale:  # a newer copy of a list may drop or re-key an entry that was judged
+        print(f"import_lists: {len(stale)} judgement(s) in {args.outside} match no entry of the lists read "
+              f"(first: {stale[0]}): remove them or give the entry's current key", file=sys.stderr)
     if args.json:
         if args.missing_only:
             for rep in reports:

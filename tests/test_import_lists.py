@@ -222,6 +222,18 @@ def test_an_entry_judged_outside_the_rule_is_not_missing(sources, catalog, tmp_p
     assert report(sources, catalog, "--outside", str(judged), "--no-outside")["fix-candidates.jsonl"]["missing"] == 2
 
 
+def test_a_judgement_that_matches_no_entry_is_named(sources, catalog, tmp_path):
+    """A newer copy of a list may drop an entry that was judged: the report still runs and says so."""
+    judged = tmp_path / "outside.json"
+    judged.write_text(json.dumps([{"key": "arxiv:2999.99999", "label": "Gone", "reason": "survey",
+                                   "basis": "the entry's title and section in the list"}]), encoding="utf-8")
+    result = run("--sources", str(sources), "--catalog", str(catalog), "--no-bundled", "--outside", str(judged),
+                 "--summary")
+    assert result.returncode == 0 and "fix-candidates.jsonl" in result.stdout
+    assert result.stderr.strip() == (f"import_lists: 1 judgement(s) in {judged} match no entry of the lists read "
+                                     "(first: arxiv:2999.99999): remove them or give the entry's current key")
+
+
 @pytest.mark.parametrize("entry, message", [
     ({"key": "arxiv:2303.00003", "label": "S", "reason": "boring", "basis": "title"},
      "reason 'boring' is not one of: benchmark, dataset"),
