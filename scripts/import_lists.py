@@ -20,8 +20,8 @@ candidate a line), the medical, healthcare, financial and legal lists in ``lists
 ``awesome-finllms.md``, ``finance-llms.md``, ``awesome-legalai-resources.md``),
 ``awesome-code-llm.md`` (its paper tables and its "Top Code LLMs" table) and the
 medical, legal, financial and education sections of ``awesome-domain-llm.zh.md``.
-Sections a list gives to datasets, benchmarks, surveys or websites are left out and
-counted. Single entries that fall outside the catalog's inclusion rule (a benchmark in a
+Sections a list gives to datasets, benchmarks, surveys, websites or deployments of
+general models are left out and counted. Single entries that fall outside the catalog's inclusion rule (a benchmark in a
 model section, a general model, a protein-structure predictor) are judged once, with the
 reason and what the judgement rests on, in ``curation/lists/outside.json``: they are
 counted as outside rather than missing, so "missing" is the list's released models the
@@ -448,7 +448,9 @@ LISTS: tuple[ListSpec, ...] = (
              # its "General Domain" subsections name general models (BERT, CLIP): backbones, not records
              skip=r"^(Survey|AI Legislation|Large-scale Datasets)|General Domain"),
     ListSpec("lists/awesome-finllms.md", parse_finllms, skip=r"^Datasets"),
-    ListSpec("lists/finance-llms.md", parse_finance_llms),
+    # its own legend: "Enterprise Platform" and "Integrated Solution" rows are deployments of vendors'
+    # general models ("ready-made integrations, cloud services, and prompt engineering"), not models
+    ListSpec("lists/finance-llms.md", parse_finance_llms, skip=r"/ (Enterprise Platform|Integrated Solution)$"),
     ListSpec("lists/awesome-legalai-resources.md", parse_legalai,
              read=r"^(General Corpus|Evaluation Benchmark|Websites)",
              skip=r"^(General Corpus|Evaluation Benchmark|Websites)"),

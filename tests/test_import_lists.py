@@ -376,6 +376,7 @@ FINANCE_LLMS = """<h2 align="center"><strong>Fixture LLM Use Cases in Finance</s
 | HSBC & Mistral AI | Enterprise Platform | Dec 2025 | A deployment. | [🔗](https://example.org/hsbc) | - |
 | LawAgent | Fine-Tuned Model | Jun 2023 | A model. | [🔗](https://github.com/ai4fix/LawAgent) | - |
 | FinBLOOM-Fix | Fine-Tuned Model | Feb 2025 | Another. | - | [🔗](https://arxiv.org/abs/2502.00031) |
+| Westfix & KAI-GPT | Fine-Tuned Model | Mar 2024 | A bank's model. | [🔗](https://example.org/westfix) | - |
 
 ## Wealth & Asset Management
 | Name | Type | Date | Description | Site | Paper |
@@ -503,7 +504,7 @@ def test_summary_line_for_each_list(md_sources, wide_catalog):
         "medllms-practical-guide.md": [5, 2, 0, 0, 3, 2],
         "awesome-healthcare-foundation-models.md": [6, 3, 0, 0, 3, 1],
         "awesome-finllms.md": [4, 1, 0, 0, 3, 1],
-        "finance-llms.md": [4, 1, 0, 0, 3, 0],
+        "finance-llms.md": [4, 1, 0, 0, 3, 1],
         "awesome-legalai-resources.md": [0, 0, 0, 0, 0, 3],
         "awesome-domain-llm.zh.md": [4, 2, 0, 0, 2, 0],
     }
@@ -568,9 +569,11 @@ def test_a_record_is_found_by_title_under_another_name(md_sources, wide_catalog)
 def test_finance_llms_rows(md_sources, wide_catalog):
     fin = report(md_sources, wide_catalog, "--list", "finance-llms")["finance-llms.md"]
     got = {e["names"][0]: e for e in fin["entries"]}
-    # 'Bank & vendor' names a deployment, not two models
-    assert got["HSBC & Mistral AI"]["names"] == ["HSBC & Mistral AI"]
-    assert got["HSBC & Mistral AI"]["section"] == "Retail & Commercial Banking / Enterprise Platform"
+    # the list's own legend calls Enterprise Platform rows deployments of vendors' models: left out, counted
+    assert "HSBC & Mistral AI" not in got
+    assert fin["left_out_sections"] == {"Retail & Commercial Banking / Enterprise Platform": 1}
+    # 'Bank & vendor' names one entry, not two models
+    assert got["Westfix & KAI-GPT"]["names"] == ["Westfix & KAI-GPT"]
     assert got["LawAgent"]["ids"] == ["lawagent"]
     assert got["FinBLOOM-Fix"]["arxiv"] == ["2502.00031"]
     assert got["AlphaFix (BlackRock)"]["section"] == "Wealth & Asset Management"
