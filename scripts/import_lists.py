@@ -21,11 +21,11 @@ candidate a line), the medical, healthcare, financial and legal lists in ``lists
 ``awesome-code-llm.md`` (its paper tables and its "Top Code LLMs" table) and the
 medical, legal, financial and education sections of ``awesome-domain-llm.zh.md``.
 Sections a list gives to datasets, benchmarks, surveys, websites or deployments of
-general models are left out and counted. Single entries that fall outside the catalog's inclusion rule (a benchmark in a
-model section, a general model, a protein-structure predictor) are judged once, with the
-reason and what the judgement rests on, in ``curation/lists/outside.json``: they are
-counted as outside rather than missing, so "missing" is the list's released models the
-catalog still lacks. The commit each list was copied at is taken from ``lists/README.md``.
+general models are left out and counted. Single entries that fall outside the catalog's
+inclusion rule (a benchmark in a model section, a general model, a protein-structure
+predictor) are judged once, with the reason and what the judgement rests on, in
+``curation/lists/outside.json``: they are counted as outside rather than missing, so
+"missing" is the list's released models the catalog still lacks. The commit each list was copied at is taken from ``lists/README.md``.
 """
 
 from __future__ import annotations
@@ -682,6 +682,7 @@ def report(lists: list[ListRead], records, only: str | None = None,
     """The counts and entries of each list whose file name contains ``only`` (every list, if not given);
     all lists are matched, since one list may tell which record another list's entry is."""
     index = CatalogIndex(records)
+    outside = outside or {}
     folded_lists = []
     for lst in lists:
         unique, folded = fold(lst.candidates)
@@ -695,7 +696,7 @@ def report(lists: list[ListRead], records, only: str | None = None,
             continue
         for c in unique:
             if not c.ids:
-                c.outside = (outside or {}).get(c.key())
+                c.outside = outside.get(c.key())
         present = sum(1 for c in unique if c.ids and not c.arxiv_differs)
         check = sum(1 for c in unique if c.arxiv_differs)
         judged = sum(1 for c in unique if c.outside)

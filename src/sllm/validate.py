@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence, Union
 
@@ -283,8 +283,6 @@ _MARKUP = re.compile(r"\\[A-Za-z]+")
 
 
 def _citation_text(c) -> Iterable[tuple[str, str]]:
-    from dataclasses import fields
-
     for f in fields(c):
         value = getattr(c, f.name)
         if isinstance(value, str):
