@@ -47,8 +47,8 @@ from sllm.resolve import normalize  # noqa: E402
 DEFAULT_SOURCES = ROOT.parent / "shared" / "sources"
 DEFAULT_OUTSIDE = ROOT / "curation" / "lists" / "outside.json"
 #: Why an entry is not a record (README, "What is in it").
-REASONS = ("benchmark", "dataset", "survey", "study", "prompting method", "general model", "software",
-           "not a language model", "outside the domains")
+REASONS = ("benchmark", "dataset", "survey", "study", "prompting method", "no model", "general model",
+           "software", "not a language model", "outside the domains")
 CODE_LIST = "awesome-code-llm.md"
 
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})", re.I)
