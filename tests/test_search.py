@@ -44,7 +44,7 @@ CHINESE_MEDICAL = {
     "zhongjing", "disc-medllm", "qilin-med", "qilin-med-vl", "bianque", "mcbert", "taiyi", "chimed-gpt",
     "chatmed", "xrayglm", "soulchat", "mechat", "pediatricsgpt", "ming", "cmlm-zhongjing", "baichuan-m2",
     "chatglm-med", "ophglm", "mindchat", "sunsimiao", "huangdi", "medicalgpt", "caregpt", "ivygpt",
-    "tcmllm",
+    "tcmllm", "qizhengpt", "shennong-tcm",
 }
 WEATHER = {
     "fourcastnet", "pangu-weather", "graphcast", "climax", "fengwu", "fuxi", "stormer", "w-mae",
