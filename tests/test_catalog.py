@@ -242,6 +242,29 @@ def test_a_count_backed_only_by_a_public_list_is_a_problem(tmp_path, cli):
     assert cli("validate", str(f)).exit_code == 0  # a label alone is what the list gives
 
 
+def test_a_fact_resting_only_on_a_summary_or_rehosting_page_is_a_problem(tmp_path, cli):
+    """A licence or backbone read only on a page that retells a model card is not read at its source."""
+    import json as _json
+
+    rehost = {"url": "https://featherless.ai/models/x/X-7B", "facts": ["license", "backbones"]}
+    record = {"id": "x", "name": "X", "domains": ["code"], "modalities": ["language"], "license": "mit",
+              "backbones": ["Mistral-7B"], "sources": [rehost],
+              "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024},
+              "unverified": ["citation"]}
+    f = tmp_path / "c.json"
+    f.write_text(_json.dumps([record]))
+    bad = cli("validate", str(f))
+    assert bad.exit_code == 1
+    assert "x: license: license rests only on a summary or re-hosting page" in bad.stdout
+    assert "x: backbones: backbones rests only on a summary or re-hosting page" in bad.stdout
+    card = {"url": "https://huggingface.co/x/X-7B", "facts": ["license", "backbones"]}
+    f.write_text(_json.dumps([{**record, "sources": [rehost, card]}]))
+    assert cli("validate", str(f)).exit_code == 0
+    # a summary may still help find the paper: it is no problem when it backs nothing filterable
+    f.write_text(_json.dumps([{**record, "license": None, "backbones": []}]))
+    assert cli("validate", str(f)).exit_code == 0
+
+
 def test_a_model_listed_by_its_publication_year_is_dated_by_its_arxiv_version(importer):
     record = {"year": 2024, "arxiv": "2306.15006", "citation": {"year": 2024, "eprint": "2306.15006"},
               "notes": {}, "sources": [], "sizes": []}

@@ -253,6 +253,9 @@ def _record(name: str, r: Record, report: Report) -> None:
     if any(s.parameters for s in r.sizes) and _counts_only_from_lists(r):
         _p(report, name, r, "sizes", "parameter counts backed only by a public list, which gives size labels, "
            "not counts: give the paper or model card that states them as a source, or leave them empty")
+    for fact in _resting_on_summaries(r):
+        _p(report, name, r, fact, f"{fact} rests only on a summary or re-hosting page, which is not a source: "
+           "give the paper, repository or model card that states it, or leave it empty")
     _consistency(name, r, report)
     for fld in ("github", "models"):
         for i, url in enumerate(getattr(r, fld)):
@@ -299,6 +302,31 @@ LISTS = (
     "github.com/luban-agi/awesome-domain-llm",
 )
 _SIZE_FACTS = {"sizes", "parameters", "sizes.parameters"}
+
+
+#: Pages that summarise a paper or re-host a model card in their own words: they may help find a
+#: fact, but are never its source (two sessions' facts had to be withdrawn for resting on them).
+NOT_SOURCES = (
+    "alphaxiv.org/overview", "themoonlight.io", "liner.com/review", "featherless.ai", "obarolabs.com",
+    "emergentmind.com/topics", "/whatmodel/", "ai-explorer.io", "study.space", "paperium.net", "arxivlens.com",
+)
+#: Facts a user filters on and that only a paper, a repository or a model card can give.
+_CARD_FACTS = ("backbones", "sizes", "license", "access")
+
+
+def _resting_on_summaries(r: Record) -> list[str]:
+    """The filterable facts a record gives whose every source is a summary or re-hosting page."""
+    out = []
+    for fact in _CARD_FACTS:
+        value = getattr(r, fact)
+        if fact == "sizes":
+            value = [s for s in value if s.parameters]
+        if not value:
+            continue
+        backing = [s.url.casefold() for s in r.sources if any(f.split(".")[0] == fact for f in s.facts)]
+        if backing and all(any(host in url for host in NOT_SOURCES) for url in backing):
+            out.append(fact)
+    return out
 
 
 def _counts_only_from_lists(r: Record) -> bool:
