@@ -99,7 +99,7 @@ def top(index, text: str, n: int) -> list[str]:
         ("chinese legal model", CHINESE_LEGAL, 6),
         ("chinese medical", CHINESE_MEDICAL, 8),
         ("weather forecasting", WEATHER, 8),
-        ("protein language model", PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3", "prollm"}, 8),
+        ("protein language model", PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3", "prollm", "keap", "paag"}, 8),
         ("math word problem", MATH_WORD_PROBLEMS, 4),
         ("geometry problem solving", GEOMETRY, 2),
         ("astronomy", ASTRONOMY, 3),
@@ -162,7 +162,7 @@ def test_a_misspelt_topic_word_is_read_as_the_word(index):
     # less, so records matched mostly on the other word move up a place or two)
     assert top(index, "radiolgy report", 1) == top(index, "radiology report", 1)
     assert set(top(index, "radiolgy report", 5)) <= set(top(index, "radiology report", 8))
-    assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3", "prollm"}
+    assert set(top(index, "protien language model", 5)) <= PROTEIN_LMS | {"proteindt", "proteinclip", "prollama", "protst", "prot2text", "lm-design", "protllm", "instructprotein", "prott3", "prollm", "keap", "paag"}
 
 
 def test_scores_are_shares_of_a_perfect_match(index):
