@@ -695,10 +695,11 @@ def report(lists: list[ListRead], records, only: str | None = None,
         if only and only.casefold() not in lst.name.casefold():
             continue
         for c in unique:
-            if not c.ids:
+            # A name match under another arXiv id may be another work of the same name: a judgement settles it.
+            if not c.ids or c.arxiv_differs:
                 c.outside = outside.get(c.key())
         present = sum(1 for c in unique if c.ids and not c.arxiv_differs)
-        check = sum(1 for c in unique if c.arxiv_differs)
+        check = sum(1 for c in unique if c.arxiv_differs and not c.outside)
         judged = sum(1 for c in unique if c.outside)
         out.append({
             "list": lst.name, "source": lst.origin, "candidates": len(unique), "present": present, "check": check,
@@ -734,7 +735,7 @@ def render_text(reports: list[dict], missing_only: bool = False, summary: bool =
                 lines.append("")
             lines.append("to check (same name or title, another arXiv id):")
             for c in entries:
-                if c.arxiv_differs:
+                if c.arxiv_differs and not c.outside:
                     lines.append(f"  {c.label()}{_paper(c)} -> {', '.join(c.ids)} "
                                  f"(by {c.by}; the catalog has arXiv {', '.join(c.arxiv_differs)})")
             lines.append("")
@@ -809,7 +810,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         if args.missing_only:
             for rep in reports:
-                rep["entries"] = [e for e in rep["entries"] if (not e["ids"] and not e["outside"]) or e["arxiv_differs"]]
+                rep["entries"] = [e for e in rep["entries"] if not e["outside"] and (not e["ids"] or e["arxiv_differs"])]
         json.dump(reports, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:

@@ -150,6 +150,27 @@ def test_name_match_with_another_arxiv_id_is_to_be_checked(sources, catalog):
     assert "RadVision — Other  arXiv 2202.00002 -> radvision (by name; the catalog has arXiv 2109.00009)" in text
 
 
+def test_a_judgement_settles_a_name_match_that_is_another_work(sources, catalog, tmp_path):
+    """Two works may share a name: once the list's entry is judged, it is neither to check nor missing."""
+    records = json.loads(catalog.read_text(encoding="utf-8"))
+    for r in records:
+        if r["id"] == "radvision":
+            r["arxiv"] = "2109.00009"
+    catalog.write_text(json.dumps(records), encoding="utf-8")
+    judged = tmp_path / "outside.json"
+    judged.write_text(json.dumps([{"key": "arxiv:2202.00002", "label": "RadVision", "reason": "no model",
+                                   "basis": "its abstract: a method applied to existing models"}]), encoding="utf-8")
+    fix = report(sources, catalog, "--outside", str(judged))["fix-candidates.jsonl"]
+    assert (fix["present"], fix["check"], fix["outside"], fix["missing"]) == (3, 0, 1, 2)
+    assert by_label(fix)["RadVision"]["outside"] == "no model"
+    assert "RadVision" not in [e["names"][0] for e in report(sources, catalog, "--outside", str(judged),
+                                                             "--missing-only")["fix-candidates.jsonl"]["entries"]]
+    text = run("--sources", str(sources), "--catalog", str(catalog), "--no-bundled", "--outside", str(judged),
+               "--list", "fix").stdout
+    check = text.split("to check")[1].split("outside the inclusion rule")[0]
+    assert "RadVision" not in check and "[no model] RadVision" in text
+
+
 def test_code_list_tables(sources, catalog):
     code = by_label(report(sources, catalog)["awesome-code-llm.md"])
     # a leaderboard model is matched by name only: its source link is the paper that reported the score
