@@ -27,7 +27,7 @@ DNA_MODELS = {
     "dnabert", "dnabert-2", "nucleotide-transformer", "hyenadna", "gena-lm", "genslms",
     "specieslm", "dnagpt", "gpn-msa", "enbed", "aido.dna", "lucaone", "evo", "evo-2",
     "dnabert-s", "gpn", "megadna", "bio-xlstm", "caduceus", "plantcaduceus", "generator", "omni-dna", "bioreason", "glm2", "grover-dna",
-    "hybridna", "janusdna", "mxdna", "gengram", "modna", "genomic-nlp",
+    "hybridna", "janusdna", "mxdna", "gengram", "modna", "genomic-nlp", "idna-abf",
 }
 SINGLE_CELL = {
     "scbert", "scgpt", "scfoundation", "geneformer", "celllm", "cellplm", "scmulan",
