@@ -44,6 +44,14 @@ def test_title_capitals_are_protected(mini):
     assert "{TestBERT-Med}" in out
 
 
+def test_a_capital_before_a_digit_keeps_its_case():
+    """Sentence-case styles lower unbraced capitals: 'T5' and 'O3-mini' would print as 't5', 'o3-mini'."""
+    from sllm.citeformats.latex import title
+
+    assert title("Fine-tuning T5 at O3-mini Level") == "Fine-tuning {T5} at {O3-mini} Level"
+    assert title("Version 2 of A Model") == "Version 2 of A Model"  # lone capitals and digits are left to the style
+
+
 def test_text_and_markdown_references(mini):
     text = mini("cite", "medllama-fixture", "--format", "text").stdout
     assert text.startswith("Richard Roe, and Jane Doe (2023). MedLlama Fixture: Instruction Tuning for Medicine.")

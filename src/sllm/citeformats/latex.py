@@ -26,6 +26,7 @@ _EXTRA = {"\u2032": "{$'$}", "\u2033": "{$''$}", "\u00a0": "~", "\u2009": "\\,",
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LOWER_OR_DIGIT = re.compile(r"[a-z0-9]")
 _UPPER = re.compile(r"[A-Z]")
+_CAPITAL_DIGIT = re.compile(r"[A-Z][0-9]")
 _SPACES = re.compile(r"(\s+)")
 _EDGE_PUNCT = ".,:;!?()[]\"'"
 
@@ -76,9 +77,10 @@ def _spell(ch: str) -> Optional[str]:
 
 def needs_case_protection(word: str) -> bool:
     """A word whose capitals a style must keep: inner capitals (BioMistral,
-    t5Chem) or a leading run of two (LLaMA, DNA, GPT-4)."""
+    t5Chem), a leading run of two (LLaMA, DNA, GPT-4) or a capital before a
+    digit (T5, O3-mini), which sentence case would lower."""
     core = word.strip(_EDGE_PUNCT)
-    if len(core) >= 2 and core[0].isupper() and core[1].isupper():
+    if len(core) >= 2 and core[0].isupper() and core[1].isupper() or _CAPITAL_DIGIT.search(core):
         return True
     first = _LOWER_OR_DIGIT.search(core)
     return bool(first and _UPPER.search(core, first.end()))
