@@ -263,6 +263,10 @@ def test_a_fact_resting_only_on_a_summary_or_rehosting_page_is_a_problem(tmp_pat
     # a summary may still help find the paper: it is no problem when it backs nothing filterable
     f.write_text(_json.dumps([{**record, "license": None, "backbones": []}]))
     assert cli("validate", str(f)).exit_code == 0
+    counted = {**record, "license": None, "backbones": [], "sizes": [{"label": "7B", "parameters": 7_240_000_000}],
+               "sources": [{"url": "https://featherless.ai/models/x/X-7B", "facts": ["parameters"]}]}
+    f.write_text(_json.dumps([counted]))
+    assert "x: sizes: sizes rests only on a summary or re-hosting page" in cli("validate", str(f)).stdout
 
 
 def test_a_model_listed_by_its_publication_year_is_dated_by_its_arxiv_version(importer):

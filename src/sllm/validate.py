@@ -323,7 +323,8 @@ def _resting_on_summaries(r: Record) -> list[str]:
             value = [s for s in value if s.parameters]
         if not value:
             continue
-        backing = [s.url.casefold() for s in r.sources if any(f.split(".")[0] == fact for f in s.facts)]
+        names = _SIZE_FACTS if fact == "sizes" else {fact}
+        backing = [s.url.casefold() for s in r.sources if any(f.split(".")[0] in names or f in names for f in s.facts)]
         if backing and all(any(host in url for host in NOT_SOURCES) for url in backing):
             out.append(fact)
     return out

@@ -80,7 +80,7 @@ def needs_case_protection(word: str) -> bool:
     t5Chem), a leading run of two (LLaMA, DNA, GPT-4) or a capital before a
     digit (T5, O3-mini), which sentence case would lower."""
     core = word.strip(_EDGE_PUNCT)
-    if len(core) >= 2 and core[0].isupper() and core[1].isupper() or _CAPITAL_DIGIT.search(core):
+    if (len(core) >= 2 and core[0].isupper() and core[1].isupper()) or _CAPITAL_DIGIT.search(core):
         return True
     first = _LOWER_OR_DIGIT.search(core)
     return bool(first and _UPPER.search(core, first.end()))
