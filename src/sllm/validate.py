@@ -321,18 +321,19 @@ def _resting_on_summaries(r: Record) -> list[str]:
         value = getattr(r, fact)
         if fact == "sizes":
             value = [s for s in value if s.parameters]
-        if not value:
-            continue
-        names = _SIZE_FACTS if fact == "sizes" else {fact}
-        backing = [s.url.casefold() for s in r.sources if any(f.split(".")[0] in names or f in names for f in s.facts)]
-        if backing and all(any(host in url for host in NOT_SOURCES) for url in backing):
+        if value and _backed_only_by(r, _SIZE_FACTS if fact == "sizes" else {fact}, NOT_SOURCES):
             out.append(fact)
     return out
 
 
 def _counts_only_from_lists(r: Record) -> bool:
-    backing = [s.url.casefold() for s in r.sources if _SIZE_FACTS & set(s.facts)]
-    return bool(backing) and all(any(lst in url for lst in LISTS) for url in backing)
+    return _backed_only_by(r, _SIZE_FACTS, LISTS)
+
+
+def _backed_only_by(r: Record, facts: set[str], hosts: Sequence[str]) -> bool:
+    """Some source names one of ``facts``, and every such source is on one of ``hosts``."""
+    backing = [s.url.casefold() for s in r.sources if facts & set(s.facts)]
+    return bool(backing) and all(any(host in url for host in hosts) for url in backing)
 
 
 def _consistency(name: str, r: Record, report: Report) -> None:
