@@ -506,6 +506,11 @@ def _title_keys(title: str) -> tuple[str, str | None]:
     head = re.match(r"(.{1,40}?)\s*(?::|\s[–—-]\s)\s*(.+)$", text)
     if head and len(head.group(1).split()) <= 4 and len(sub := normalize(head.group(2))) >= MIN_SUBTITLE:
         return normalize(text), sub
+    # 'ProtGPT2 is a deep unsupervised language model ...': a name-like word (a digit or an
+    # inner capital, so not 'Attention is ...') heading a sentence-title
+    named = re.match(r"(\S{2,40})\s+is\s+((?:a|an|the)\s.+)$", text)
+    if named and re.search(r"\d|.[A-Z]", named.group(1)) and len(sub := normalize(named.group(2))) >= MIN_SUBTITLE:
+        return normalize(text), sub
     return normalize(text), None
 
 

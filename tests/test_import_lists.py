@@ -353,6 +353,8 @@ Training Regime and Better Alignment [[Paper]](https://arxiv.org/pdf/2311.00011.
 - Language models of fixture proteins at scale [[Paper]](https://www.biorxiv.org/content/10.1101/2022.07.20.000012v1)
 - Generative modeling for fixture antibodies [[Paper]](https://example.org/ab) [[Code]](https://github.com/fixture-lab/AntiGLM)
 - Another antibody fixture paper [[Code]](https://github.com/fixture-org/shared-repo)
+- A deep unsupervised language model for fixture design [[Paper]](https://example.org/protfix)
+- A fixture mechanism for sequence models [[Paper]](https://example.org/attn)
 
 ## Applications of Large AI Models in Healthcare
 
@@ -486,6 +488,8 @@ EXTRA_RECORDS = [
     {"id": "esm-x", "name": "ESM-X", "title": "Published Title of ESM-X"},
     {"id": "antiglm", "name": "AntiGLM", "title": "AntiGLM: Infilling for Antibodies",
      "github": ["https://github.com/fixture-lab/AntiGLM"]},
+    {"id": "protfix2", "name": "ProtFix2", "title": "ProtFix2 is a deep unsupervised language model for fixture design"},
+    {"id": "attnfix", "name": "AttnFix", "title": "Attention is a fixture mechanism for sequence models"},
     {"id": "specfix", "name": "SpecFix", "title": "Species-Aware Fixture Models Capture Things",
      "paper": "https://www.biorxiv.org/content/10.1101/2023.01.26.000051"},
 ]
@@ -523,7 +527,7 @@ def test_summary_line_for_each_list(md_sources, wide_catalog):
         # left out (the list's datasets, benchmarks, ...)
         "gene-candidates.jsonl": [2, 2, 0, 0, 0, 0],
         "medllms-practical-guide.md": [5, 2, 0, 0, 3, 2],
-        "awesome-healthcare-foundation-models.md": [6, 3, 0, 0, 3, 1],
+        "awesome-healthcare-foundation-models.md": [8, 4, 0, 0, 4, 1],
         "awesome-finllms.md": [4, 1, 0, 0, 3, 1],
         "finance-llms.md": [4, 1, 0, 0, 3, 1],
         "awesome-legalai-resources.md": [0, 0, 0, 0, 0, 3],
@@ -569,6 +573,11 @@ def test_healthcare_entries(md_sources, wide_catalog):
     assert (antibodies["ids"], antibodies["by"]) == (["antiglm"], "repository")
     other = got["Another antibody fixture paper"]
     assert other["ids"] == [] and other["same_repository"] == ["chemclip"]
+    # a title that is a sentence about the model ('ProtFix2 is a ...'), which the list gives without the name;
+    # an ordinary word in front ('Attention is a ...') is not a name
+    protein = got["A deep unsupervised language model for fixture design"]
+    assert (protein["ids"], protein["by"]) == (["protfix2"], "title")
+    assert got["A fixture mechanism for sequence models"]["ids"] == []
     assert got["Fixture Health Suite"]["title"] == ""
     assert health["left_out_sections"] == {"AI Legislation": 1}
 
