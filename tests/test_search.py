@@ -58,7 +58,7 @@ PROTEIN_LMS = {
 CODE_COMPLETION = {
     "codex", "starcoder", "starcoder2", "santacoder", "incoder", "codegen", "codegen2", "code-llama",
     "deepseek-coder", "codegeex", "polycoder", "qwen2.5-coder", "codegemma", "granite-code", "codegpt", "nt-java",
-    "pycodegpt", "gpt-c",
+    "pycodegpt", "gpt-c", "cuglm",
 }
 MATH_WORD_PROBLEMS = {"mwp-bert", "gsm8k-gpt", "bert-td", "deductreasoner", "genbert"}
 GEOMETRY = {"alphageometry", "inter-gps", "geoformer", "sca-gps", "g-llava", "unimath-flan-t5"}
