@@ -269,6 +269,26 @@ def test_a_fact_resting_only_on_a_summary_or_rehosting_page_is_a_problem(tmp_pat
     assert "x: sizes: sizes rests only on a summary or re-hosting page" in cli("validate", str(f)).stdout
 
 
+def test_a_corroborated_citation_names_two_sources(tmp_path, cli):
+    """'Corroborated' means two independent secondary sources agree; one copy of a paper is not that."""
+    import json as _json
+
+    copy = {"url": "https://example.org/copy-of-the-pdf", "facts": ["citation"]}
+    record = {"id": "x", "name": "X", "domains": ["code"], "modalities": ["language"], "sources": [copy],
+              "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024,
+                           "evidence": "corroborated"}}
+    f = tmp_path / "c.json"
+    f.write_text(_json.dumps([record]))
+    bad = cli("validate", str(f))
+    assert bad.exit_code == 1 and "x: citation.evidence: 'corroborated' needs two independent sources" in bad.stdout
+    index = {"url": "https://example.org/index-record", "facts": ["citation.authors"]}
+    f.write_text(_json.dumps([{**record, "sources": [copy, index]}]))
+    assert cli("validate", str(f)).exit_code == 0
+    unconfirmed = {**record, "citation": {**record["citation"], "evidence": "unconfirmed"}}
+    f.write_text(_json.dumps([unconfirmed]))
+    assert cli("validate", str(f)).exit_code == 0
+
+
 def test_a_model_listed_by_its_publication_year_is_dated_by_its_arxiv_version(importer):
     record = {"year": 2024, "arxiv": "2306.15006", "citation": {"year": 2024, "eprint": "2306.15006"},
               "notes": {}, "sources": [], "sizes": []}

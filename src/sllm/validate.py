@@ -272,6 +272,9 @@ def _record(name: str, r: Record, report: Report) -> None:
             _p(report, name, r, "citation.verified", "marked verified but no source lists 'citation' among its facts")
         else:
             report.verified += 1
+    if c.evidence == "corroborated" and len(_citation_sources(r)) < 2:
+        _p(report, name, r, "citation.evidence", "'corroborated' needs two independent sources that list 'citation' "
+           "among their facts: add the second, or mark the citation 'unconfirmed'")
     for fld, text in _citation_text(c):
         if _MARKUP.search(text):
             _p(report, name, r, f"citation.{fld}", f"LaTeX markup in {text!r}, which the BibTeX writer would escape "
@@ -279,6 +282,10 @@ def _record(name: str, r: Record, report: Report) -> None:
     problem = roundtrip_problem(c)
     if problem:
         _p(report, name, r, "citation", problem)
+
+
+def _citation_sources(r: Record) -> set[str]:
+    return {s.url for s in r.sources if any(f == "citation" or f.startswith("citation.") for f in s.facts)}
 
 
 #: A command such as \url or \textsc: the catalog holds plain text, and the writers escape it.
