@@ -230,6 +230,16 @@ def test_a_name_in_han_characters_is_evidence_of_chinese():
     assert [h.record.id for h in search([b, a], "chinese law")][0] == "faxin"
 
 
+def test_a_name_without_its_version_number_finds_the_versioned_name():
+    """A user types the family name: CodeQwen for CodeQwen1.5, StarCoder for StarCoder2."""
+    records = [rec("qwen-coder", "Qwen2.5-Coder", aliases=["CodeQwen1.5"]), rec("sc2", "StarCoder2"),
+               rec("gpt", "GPT"), rec("other", "Protein model")]
+    assert [h.record.id for h in search(records, "CodeQwen")] == ["qwen-coder"]
+    assert [h.record.id for h in search(records, "starcoder")] == ["sc2"]
+    # a version number is not a name: GPT finds GPT, not every record with a number
+    assert [h.record.id for h in search(records, "gpt")] == ["gpt"]
+
+
 def test_nothing_matches_nothing():
     assert search([rec("a", "Alpha")], "zzzzqqq") == []
     assert search([], "protein") == []

@@ -104,13 +104,21 @@ def words(text: str) -> list[str]:
     return out
 
 
+#: A word that ends in a version or generation number: the name before it is a name too.
+_VERSIONED = re.compile(r"([A-Za-z]{3,}?[A-Za-z])\d+$")
+
+
 def name_terms(text: str) -> set[str]:
-    """A name's words, its camel-case parts (BioMistral: bio, mistral) and the whole name."""
+    """A name's words, its camel-case parts (BioMistral: bio, mistral), each word without a
+    version number after it (CodeQwen1.5: codeqwen; StarCoder2: starcoder) and the whole name."""
     terms = set(words(text))
     for w in _WORD.findall(text):
         parts = _CAMEL.findall(w)
         if len(parts) > 1:
             terms.update(stem(p.lower()) for p in parts)
+        unversioned = _VERSIONED.match(w)
+        if unversioned:
+            terms.add(stem(unversioned.group(1).lower()))
     whole = normalize(text)
     if whole:
         terms.add(whole)
