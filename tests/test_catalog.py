@@ -13,6 +13,13 @@ from conftest import REPO
 from sllm.catalog import bundled_files, load
 from sllm.resolve import Index
 
+
+def validate(tmp_path, cli, *records):
+    """`sllm validate` run on a catalog file holding ``records``."""
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps(list(records)))
+    return cli("validate", str(f))
+
 SCRIPTS = REPO / "scripts"
 
 
@@ -224,69 +231,51 @@ def test_validate_gaps_names_each_record_that_misses_a_target(tmp_path, cli):
 
 def test_a_count_backed_only_by_a_public_list_is_a_problem(tmp_path, cli):
     """Lists give size labels ("125M", "Base"); a count is read in the paper or model card."""
-    import json as _json
-
     listed = {"url": "https://github.com/yuzhimanhua/Awesome-Scientific-Language-Models", "facts": ["sizes"]}
     record = {"id": "x", "name": "X", "domains": ["medicine"], "modalities": ["language"],
               "sizes": [{"label": "125M", "parameters": 125_000_000}], "sources": [listed],
               "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024},
               "unverified": ["citation"]}
-    f = tmp_path / "c.json"
-    f.write_text(_json.dumps([record]))
-    bad = cli("validate", str(f))
+    bad = validate(tmp_path, cli, record)
     assert bad.exit_code == 1 and "x: sizes: parameter counts backed only by a public list" in bad.stdout
     card = {"url": "https://huggingface.co/x/x", "facts": ["sizes"]}
-    f.write_text(_json.dumps([{**record, "sources": [listed, card]}]))
-    assert cli("validate", str(f)).exit_code == 0
-    f.write_text(_json.dumps([{**record, "sizes": [{"label": "125M"}]}]))
-    assert cli("validate", str(f)).exit_code == 0  # a label alone is what the list gives
+    assert validate(tmp_path, cli, {**record, "sources": [listed, card]}).exit_code == 0
+    # a label alone is what the list gives
+    assert validate(tmp_path, cli, {**record, "sizes": [{"label": "125M"}]}).exit_code == 0
 
 
 def test_a_fact_resting_only_on_a_summary_or_rehosting_page_is_a_problem(tmp_path, cli):
     """A licence or backbone read only on a page that retells a model card is not read at its source."""
-    import json as _json
-
     rehost = {"url": "https://featherless.ai/models/x/X-7B", "facts": ["license", "backbones"]}
     record = {"id": "x", "name": "X", "domains": ["code"], "modalities": ["language"], "license": "mit",
               "backbones": ["Mistral-7B"], "sources": [rehost],
               "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024},
               "unverified": ["citation"]}
-    f = tmp_path / "c.json"
-    f.write_text(_json.dumps([record]))
-    bad = cli("validate", str(f))
+    bad = validate(tmp_path, cli, record)
     assert bad.exit_code == 1
     assert "x: license: license rests only on a summary or re-hosting page" in bad.stdout
     assert "x: backbones: backbones rests only on a summary or re-hosting page" in bad.stdout
     card = {"url": "https://huggingface.co/x/X-7B", "facts": ["license", "backbones"]}
-    f.write_text(_json.dumps([{**record, "sources": [rehost, card]}]))
-    assert cli("validate", str(f)).exit_code == 0
+    assert validate(tmp_path, cli, {**record, "sources": [rehost, card]}).exit_code == 0
     # a summary may still help find the paper: it is no problem when it backs nothing filterable
-    f.write_text(_json.dumps([{**record, "license": None, "backbones": []}]))
-    assert cli("validate", str(f)).exit_code == 0
+    assert validate(tmp_path, cli, {**record, "license": None, "backbones": []}).exit_code == 0
     counted = {**record, "license": None, "backbones": [], "sizes": [{"label": "7B", "parameters": 7_240_000_000}],
                "sources": [{"url": "https://featherless.ai/models/x/X-7B", "facts": ["parameters"]}]}
-    f.write_text(_json.dumps([counted]))
-    assert "x: sizes: sizes rests only on a summary or re-hosting page" in cli("validate", str(f)).stdout
+    assert "x: sizes: sizes rests only on a summary or re-hosting page" in validate(tmp_path, cli, counted).stdout
 
 
 def test_a_corroborated_citation_names_two_sources(tmp_path, cli):
     """'Corroborated' means two independent secondary sources agree; one copy of a paper is not that."""
-    import json as _json
-
     copy = {"url": "https://example.org/copy-of-the-pdf", "facts": ["citation"]}
     record = {"id": "x", "name": "X", "domains": ["code"], "modalities": ["language"], "sources": [copy],
               "citation": {"type": "misc", "key": "x2024", "authors": ["A B"], "title": "X", "year": 2024,
                            "evidence": "corroborated"}}
-    f = tmp_path / "c.json"
-    f.write_text(_json.dumps([record]))
-    bad = cli("validate", str(f))
+    bad = validate(tmp_path, cli, record)
     assert bad.exit_code == 1 and "x: citation.evidence: 'corroborated' needs two independent sources" in bad.stdout
     index = {"url": "https://example.org/index-record", "facts": ["citation.authors"]}
-    f.write_text(_json.dumps([{**record, "sources": [copy, index]}]))
-    assert cli("validate", str(f)).exit_code == 0
+    assert validate(tmp_path, cli, {**record, "sources": [copy, index]}).exit_code == 0
     unconfirmed = {**record, "citation": {**record["citation"], "evidence": "unconfirmed"}}
-    f.write_text(_json.dumps([unconfirmed]))
-    assert cli("validate", str(f)).exit_code == 0
+    assert validate(tmp_path, cli, unconfirmed).exit_code == 0
 
 
 def test_a_model_listed_by_its_publication_year_is_dated_by_its_arxiv_version(importer):
