@@ -13,14 +13,14 @@ from conftest import REPO
 from sllm.catalog import bundled_files, load
 from sllm.resolve import Index
 
+SCRIPTS = REPO / "scripts"
+
 
 def validate(tmp_path, cli, *records):
     """`sllm validate` run on a catalog file holding ``records``."""
     f = tmp_path / "c.json"
     f.write_text(json.dumps(list(records)))
     return cli("validate", str(f))
-
-SCRIPTS = REPO / "scripts"
 
 
 @pytest.fixture(scope="module")
@@ -300,15 +300,10 @@ def test_no_listed_year_runs_after_its_arxiv_announcement(catalog):
 
 def test_latex_markup_in_a_citation_is_a_problem(tmp_path, cli):
     r"""The writers escape what the catalog holds: a stored \url{...} would print literally."""
-    import json as _json
-
     good = _complete_record()
     marked = {**good, "citation": {**good["citation"], "howpublished": r"\url{https://example.org/x}"}}
-    f = tmp_path / "c.json"
-    f.write_text(_json.dumps([marked]))
-    bad = cli("validate", str(f))
+    bad = validate(tmp_path, cli, marked)
     assert bad.exit_code == 1
     assert "x: citation.howpublished: LaTeX markup" in bad.stdout
     plain = {**good, "citation": {**good["citation"], "url": "https://example.org/x"}}
-    f.write_text(_json.dumps([plain]))
-    assert cli("validate", str(f)).exit_code == 0
+    assert validate(tmp_path, cli, plain).exit_code == 0

@@ -105,7 +105,7 @@ def words(text: str) -> list[str]:
 
 
 #: A word that ends in a version or generation number: the name before it is a name too.
-_VERSIONED = re.compile(r"([A-Za-z]{3,}?[A-Za-z])\d+$")
+_VERSIONED = re.compile(r"([A-Za-z]{4,})\d+$")
 
 
 def name_terms(text: str) -> set[str]:
